@@ -91,7 +91,7 @@ ubsan:
 # build folder so a run never writes into the tree.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 4
-FUZZ_BUILD   := build-fuzz
+FUZZ_BUILD   ?= build-fuzz
 FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined $(SAN_FLAGS)
 FUZZ_NAMES    = $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 
