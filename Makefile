@@ -42,9 +42,17 @@ UNIT_OBJS   = $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 LIB         = $(BUILD)/libgeniekit.a
 UNIT_BIN    = $(BUILD)/tests/unit-tests
 
-MOCK_SRCS   := $(wildcard mockserver/*.c)
-GEN_SRCS    := $(wildcard generator/*.c)
-PROGRAMS    := $(if $(MOCK_SRCS),$(BUILD)/genie-mock) $(if $(GEN_SRCS),$(BUILD)/genie-gen)
+# A program's modules (all but main.c) are also linked into the integration
+# tests; the program itself is built once its main.c exists.
+MOCK_SRCS   ?= $(filter-out mockserver/main.c,$(wildcard mockserver/*.c))
+GEN_SRCS    ?= $(filter-out generator/main.c,$(wildcard generator/*.c))
+INTEG_SRCS  ?= $(wildcard tests/integration/test_*.c)
+MOCK_OBJS    = $(MOCK_SRCS:%.c=$(BUILD)/%.o) $(if $(MOCK_SRCS),$(BUILD)/gen/builtin.o)
+GEN_OBJS     = $(GEN_SRCS:%.c=$(BUILD)/%.o)
+INTEG_OBJS   = $(INTEG_SRCS:%.c=$(BUILD)/%.o)
+INTEG_BIN    = $(BUILD)/tests/integration-tests
+PROGRAMS    := $(if $(wildcard mockserver/main.c),$(BUILD)/genie-mock) \
+               $(if $(wildcard generator/main.c),$(BUILD)/genie-gen)
 
 .PHONY: all deps test check asan ubsan fuzz fuzz-run clean format
 .DEFAULT_GOAL := all
@@ -60,22 +68,35 @@ $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The built-in scenarios, compiled into genie-mock (mockserver/builtin.h).
+SCENARIOS := $(sort $(wildcard fixtures/scenarios/*.json))
+$(BUILD)/gen/builtin.c: $(SCENARIOS) scripts/embed.sh | deps
+	@mkdir -p $(@D)
+	sh scripts/embed.sh $(SCENARIOS) > $@
+$(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(LIB): $(COMMON_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/genie-mock: $(MOCK_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+$(BUILD)/genie-mock: $(BUILD)/mockserver/main.o $(MOCK_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
 
-$(BUILD)/genie-gen: $(GEN_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+$(BUILD)/genie-gen: $(BUILD)/generator/main.o $(GEN_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
 
 $(UNIT_BIN): $(UNIT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
 
-# Criterion runs each test in its own process and prints one synthesis line.
-test: $(UNIT_BIN) $(PROGRAMS)
+$(INTEG_BIN): $(INTEG_OBJS) $(MOCK_OBJS) $(GEN_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
+
+# Criterion runs each test in its own process and prints one synthesis line
+# per binary: unit suites first, then the integration suites (loopback only).
+test: $(UNIT_BIN) $(if $(INTEG_SRCS),$(INTEG_BIN)) $(PROGRAMS)
 	$(UNIT_BIN) $(TEST_ARGS)
+	$(if $(INTEG_SRCS),$(INTEG_BIN) $(TEST_ARGS))
 
 check: test
 
@@ -117,9 +138,10 @@ fuzz-run: fuzz
 	done
 
 format:
-	clang-format -i common/*.[ch] tests/*/*.[ch] $(MOCK_SRCS) $(GEN_SRCS)
+	clang-format -i common/*.[ch] tests/*/*.[ch] mockserver/*.[ch] generator/*.[ch]
 
 clean:
 	rm -rf build build-asan build-ubsan $(FUZZ_BUILD)
 
--include $(COMMON_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(COMMON_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(MOCK_OBJS:.o=.d) \
+    $(GEN_OBJS:.o=.d) $(wildcard $(BUILD)/mockserver/main.d $(BUILD)/generator/main.d)
