@@ -46,7 +46,7 @@ UNIT_BIN    = $(BUILD)/tests/unit-tests
 # tests; the program itself is built once its main.c exists.
 MOCK_SRCS   ?= $(filter-out mockserver/main.c,$(wildcard mockserver/*.c))
 GEN_SRCS    ?= $(filter-out generator/main.c,$(wildcard generator/*.c))
-INTEG_SRCS  ?= $(wildcard tests/integration/test_*.c)
+INTEG_SRCS  ?= $(wildcard tests/integration/*.c)
 MOCK_OBJS    = $(MOCK_SRCS:%.c=$(BUILD)/%.o) $(if $(MOCK_SRCS),$(BUILD)/gen/builtin.o)
 GEN_OBJS     = $(GEN_SRCS:%.c=$(BUILD)/%.o)
 INTEG_OBJS   = $(INTEG_SRCS:%.c=$(BUILD)/%.o)
