@@ -1,0 +1,260 @@
+/*
+ * http: libmicrohttpd glue.
+ *
+ * Per request MHD calls on_request() several times: once when the headers
+ * are in, once per chunk of body, and once more with no data when the body
+ * is complete. A per-request struct conn_ctx lives in MHD's con_cls from the
+ * URI log callback (which also hands us the raw, still-escaped URI with its
+ * query: MHD's own `url` argument has been unescaped, and routes must see
+ * escapes to tell "a%2Fb" from "a/b") until the completion callback frees it.
+ *
+ * The response is queued on the last call, never the first (a first-call
+ * response costs the client its keep-alive connection). A body over the cap
+ * is answered with 413 as soon as it is known to be too large, from its
+ * Content-Length or from the bytes received; MHD then drops the rest of the
+ * body and closes the connection.
+ */
+#define _DEFAULT_SOURCE /* inet_ntop, strncasecmp under -std=c11 */
+#include "mockserver/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mock_http_server {
+    struct MHD_Daemon *daemon;
+    struct mock_http_opts opts;
+    uint16_t port;
+};
+
+struct conn_ctx {
+    struct mock_request req;
+    struct MHD_Connection *conn;
+    char *uri;   /* raw request target: path?query */
+    char *body;  /* NULL until a body arrives */
+    size_t body_len, body_cap;
+    bool seen;   /* the headers-only first call has happened */
+    bool done;   /* a response is queued */
+};
+
+void mock_response_header(struct mock_response *resp, const char *name, const char *fmt,
+                          ...)
+{
+    if (resp->n_headers >= MOCK_HTTP_MAX_HEADERS)
+        return;
+    struct mock_response_header *h = &resp->headers[resp->n_headers++];
+    va_list ap;
+    snprintf(h->name, sizeof h->name, "%s", name);
+    va_start(ap, fmt);
+    vsnprintf(h->value, sizeof h->value, fmt, ap);
+    va_end(ap);
+}
+
+static const char *lookup_header(const struct mock_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->header_ctx, MHD_HEADER_KIND, name);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    struct conn_ctx *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->conn = conn;
+    c->uri = strdup(uri != NULL ? uri : "");
+    if (c->uri == NULL) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    struct conn_ctx *c = *con_cls;
+    if (c == NULL)
+        return;
+    free(c->uri);
+    free(c->body);
+    free(c);
+    *con_cls = NULL;
+}
+
+static void fill_request(struct conn_ctx *c, const char *method)
+{
+    struct mock_request *r = &c->req;
+    char *q = strchr(c->uri, '?');
+
+    r->method = method;
+    r->method_id = gk_routes_method_from_name(method);
+    r->path = c->uri;
+    r->path_len = q != NULL ? (size_t)(q - c->uri) : strlen(c->uri);
+    r->query = q != NULL ? q + 1 : "";
+    r->query_len = strlen(r->query);
+    r->header = lookup_header;
+    r->header_ctx = c->conn;
+
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                  r->remote_ip, sizeof r->remote_ip);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                  r->remote_ip, sizeof r->remote_ip);
+    else
+        snprintf(r->remote_ip, sizeof r->remote_ip, "unknown");
+}
+
+static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *resp)
+{
+    struct MHD_Response *m = MHD_create_response_from_buffer(
+        resp->body_len, resp->body != NULL ? resp->body : (void *)"",
+        resp->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (m == NULL) {
+        free(resp->body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            resp->content_type != NULL ? resp->content_type
+                                                       : "application/json");
+    for (int i = 0; i < resp->n_headers; i++)
+        MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
+    enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)resp->status, m);
+    MHD_destroy_response(m);
+    c->done = true;
+    return ret;
+}
+
+static enum MHD_Result answer_too_large(struct mock_http_server *s, struct conn_ctx *c)
+{
+    struct mock_response resp = {.status = 413};
+    free(c->body);
+    c->body = NULL;
+    c->body_len = c->body_cap = 0;
+    c->req.body = NULL;
+    c->req.body_len = 0;
+    s->opts.too_large(s->opts.ctx, &c->req, s->opts.max_body, &resp);
+    return send_response(c, &resp);
+}
+
+/* Appends a chunk; false when the body would pass the cap. */
+static bool append_body(struct conn_ctx *c, const char *data, size_t n, size_t max)
+{
+    if (n > max || c->body_len > max - n)
+        return false;
+    if (c->body_len + n > c->body_cap) {
+        size_t cap = c->body_cap ? c->body_cap : 1024;
+        while (cap < c->body_len + n)
+            cap *= 2;
+        if (cap > max)
+            cap = max;
+        char *nb = realloc(c->body, cap);
+        if (nb == NULL)
+            return false;
+        c->body = nb;
+        c->body_cap = cap;
+    }
+    memcpy(c->body + c->body_len, data, n);
+    c->body_len += n;
+    return true;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct mock_http_server *s = cls;
+    struct conn_ctx *c = *con_cls;
+    (void)url, (void)version;
+
+    if (c == NULL) /* the URI callback ran out of memory */
+        return MHD_NO;
+    if (!c->seen) {
+        c->seen = true;
+        fill_request(c, method);
+        return MHD_YES;
+    }
+    if (c->done) { /* 413 already queued: swallow what MHD still hands us */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (c->body_len == 0 && *upload_data_size != 0) {
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body)
+            return answer_too_large(s, c);
+    }
+    if (*upload_data_size != 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (!append_body(c, upload_data, n, s->opts.max_body))
+            return answer_too_large(s, c);
+        return MHD_YES;
+    }
+
+    struct mock_response resp = {.status = 500};
+    c->req.body = c->body;
+    c->req.body_len = c->body_len;
+    s->opts.handler(s->opts.ctx, &c->req, &resp);
+    return send_response(c, &resp);
+}
+
+enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_server **out,
+                           struct gk_err *err)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(opts->port)};
+    const char *bind_addr = opts->bind_addr != NULL ? opts->bind_addr : "127.0.0.1";
+
+    *out = NULL;
+    if (opts->handler == NULL || opts->too_large == NULL)
+        return gk_err_set(err, GK_INVALID_PARAMETER_VALUE, "http: no handler given");
+    if (inet_pton(AF_INET, bind_addr, &addr.sin_addr) != 1)
+        return gk_err_set(err, GK_INVALID_PARAMETER_VALUE,
+                          "bind: \"%s\" is not an IPv4 address", bind_addr);
+
+    struct mock_http_server *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
+    s->opts = *opts;
+
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+    unsigned threads = opts->threads > 1 ? opts->threads : 1;
+    s->daemon = MHD_start_daemon(
+        flags, opts->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)120, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
+        MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        free(s);
+        return gk_err_set(err, GK_IO_ERROR, "cannot listen on %s:%u (in use, or no permission)",
+                          bind_addr, (unsigned)opts->port);
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di != NULL ? di->port : opts->port;
+    *out = s;
+    return GK_OK;
+}
+
+uint16_t mock_http_port(const struct mock_http_server *srv)
+{
+    return srv->port;
+}
+
+void mock_http_stop(struct mock_http_server *srv)
+{
+    if (srv == NULL)
+        return;
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}
