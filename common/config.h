@@ -187,7 +187,9 @@ const char *gk_config_format_value(const struct gk_config *cfg, const char *key,
 
 /*
  * Prints one entry per row to out: flag (or file key), env var, default,
- * bounds or allowed names, help text. Secret defaults are not shown.
+ * bounds or allowed names, help text. Secret defaults are not shown. File
+ * keys are shown only when the table has a row keyed "config" (the program
+ * reads a config file).
  * Returns GK_OK or GK_IO_ERROR if writing failed.
  */
 enum gk_rc gk_config_print_help(const struct gk_config_option *opts, size_t n_opts,

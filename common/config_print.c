@@ -41,6 +41,12 @@ static void detail(FILE *out, int *n, const char *label, const char *value)
 enum gk_rc gk_config_print_help(const struct gk_config_option *opts, size_t n_opts,
                                 FILE *out)
 {
+    /* File keys mean something only to a program that reads a config file,
+     * which it says by having a row keyed "config". */
+    bool has_file = false;
+    for (size_t i = 0; i < n_opts; i++)
+        has_file |= opts[i].key != NULL && strcmp(opts[i].key, "config") == 0;
+
     for (size_t i = 0; i < n_opts; i++) {
         const struct gk_config_option *o = &opts[i];
         char bounds[GK_CONFIG_BOUNDS_MAX];
@@ -62,7 +68,7 @@ enum gk_rc gk_config_print_help(const struct gk_config_option *opts, size_t n_op
             detail(out, &n, "", bounds);
         if (o->env != NULL)
             detail(out, &n, "env ", o->env);
-        if (o->flag != NULL && !(o->flags & GK_CONFIG_CLI_ONLY))
+        if (has_file && !(o->flags & GK_CONFIG_CLI_ONLY))
             detail(out, &n, "file key ", o->key);
         if (o->flags & GK_CONFIG_CLI_ONLY)
             detail(out, &n, "", "command line only");
