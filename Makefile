@@ -54,7 +54,7 @@ INTEG_BIN    = $(BUILD)/tests/integration-tests
 PROGRAMS    := $(if $(wildcard mockserver/main.c),$(BUILD)/genie-mock) \
                $(if $(wildcard generator/main.c),$(BUILD)/genie-gen)
 
-.PHONY: all deps test check asan ubsan fuzz fuzz-run clean format
+.PHONY: all deps test check asan ubsan fuzz fuzz-run clean format demo bench
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(PROGRAMS)
@@ -99,6 +99,20 @@ test: $(UNIT_BIN) $(if $(INTEG_SRCS),$(INTEG_BIN)) $(PROGRAMS)
 	$(if $(INTEG_SRCS),$(INTEG_BIN) $(TEST_ARGS))
 
 check: test
+
+# Figures for the hot paths and the mock's HTTP throughput, printed, never
+# asserted (tests/bench/bench.c). BENCH_SECONDS per HTTP run.
+BENCH_SECONDS ?= 3
+$(BUILD)/bench/bench: $(BUILD)/tests/bench/bench.o $(MOCK_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
+bench: $(BUILD)/bench/bench
+	$(BUILD)/bench/bench $(BENCH_SECONDS)
+
+# The main job, end to end: genie-mock serving a client (scripts/demo.sh).
+demo: all
+	@PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh demo
+	MOCK=$(BUILD)/genie-mock sh scripts/demo.sh
 
 SAN_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:

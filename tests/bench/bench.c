@@ -1,0 +1,229 @@
+/*
+ * bench: figures for the hot paths, printed, never asserted (these machines
+ * are shared and noisy; compare runs on one machine, and prefer medians).
+ *
+ *   micro   route matching, message encoding, a 5,000-row query result,
+ *           the sliding-window limiter: ns per operation;
+ *   http    genie-mock in-process on loopback, hammered on its poll
+ *           endpoint (GET message) by a libcurl multi client with keep-alive
+ *           connections: requests per second and latency percentiles.
+ *
+ * usage: bench [seconds-per-http-run]   (default 3)
+ */
+#include "common/clock.h"
+#include "common/codec.h"
+#include "common/rlimit.h"
+#include "common/routes.h"
+#include "mockserver/mock.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile size_t sink;
+
+static void report(const char *what, int64_t n, int64_t us)
+{
+    printf("%-44s %10.0f ns/op  %12.0f op/s\n", what, us * 1000.0 / (double)n,
+           (double)n * 1e6 / (double)(us > 0 ? us : 1));
+}
+
+static void bench_routes(void)
+{
+    const char *path = "/api/2.0/genie/spaces/01f0920e2b2c3400b2a74de452e6b438/conversations/"
+                       "01f1e57b415f51a0a4b2e0c42f07cdca/messages/01f1e57b415f51a195956ae77e1570c9";
+    struct gk_route_match m;
+    int64_t n = 1000000, t0 = gk_clock_system_mono_us();
+    for (int64_t i = 0; i < n; i++) {
+        gk_routes_match(GK_HTTP_GET, path, strlen(path), &m, NULL);
+        sink += (size_t)m.route;
+    }
+    report("routes: match get_message", n, gk_clock_system_mono_us() - t0);
+}
+
+static void bench_encode(const struct mock *m, const struct mock_msg *msg)
+{
+    struct mock_msg_view v;
+    int64_t n = 200000, t0 = gk_clock_system_mono_us();
+    for (int64_t i = 0; i < n; i++) {
+        char *out;
+        size_t len;
+        mock_store_view(m, msg, INT64_MAX / 4, &v);
+        gk_codec_encode_message(&v.m, NULL, &out, &len, NULL);
+        sink += len;
+        free(out);
+    }
+    report("codec: view + encode a COMPLETED message", n, gk_clock_system_mono_us() - t0);
+}
+
+static void bench_rows(const struct mock_space *space)
+{
+    struct mock_answer a;
+    int64_t n = 20, bytes = 0, t0;
+    if (mock_answer_make(space, "List all orders", true, 1, &a, NULL) != GK_OK)
+        return;
+    t0 = gk_clock_system_mono_us();
+    for (int64_t i = 0; i < n; i++) {
+        struct gk_statement_response s = {0};
+        char *out;
+        size_t len = 0;
+        if (mock_answer_rows(&a, 5000, "01f1e57b-451f-18c0-b4fe-270595953e66", &s, NULL) ==
+                GK_OK &&
+            gk_codec_encode_statement_response(&s, NULL, &out, &len, NULL) == GK_OK)
+            free(out);
+        bytes = (int64_t)len;
+        gk_types_statement_response_cleanup(&s);
+    }
+    int64_t us = gk_clock_system_mono_us() - t0;
+    char what[64];
+    snprintf(what, sizeof what, "answer: make + encode 5,000 rows (%lld KB)",
+             (long long)bytes / 1024);
+    report(what, n, us);
+    mock_answer_cleanup(&a);
+}
+
+static void bench_rlimit(void)
+{
+    struct gk_rlimit rl;
+    int64_t n = 5000000, t0;
+    gk_rlimit_init(&rl, 5, 60000000, NULL);
+    t0 = gk_clock_system_mono_us();
+    for (int64_t i = 0; i < n; i++)
+        sink += (size_t)gk_rlimit_take(&rl, i * 3000000);
+    report("rlimit: take (5 per 60 s)", n, gk_clock_system_mono_us() - t0);
+    gk_rlimit_cleanup(&rl);
+}
+
+/* ---- HTTP: GET message with `conns` keep-alive connections ---- */
+
+struct conn {
+    CURL *h;
+    int64_t started_us;
+};
+
+static size_t discard(char *p, size_t s, size_t n, void *ud)
+{
+    (void)p, (void)ud;
+    return s * n;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void bench_http(struct mock *m, const char *url, const char *auth, int conns,
+                       double seconds)
+{
+    CURLM *multi = curl_multi_init();
+    struct conn *cs = calloc((size_t)conns, sizeof *cs);
+    struct curl_slist *hdrs = curl_slist_append(NULL, auth);
+    size_t cap = 1 << 22, nlat = 0;
+    int64_t *lat = malloc(cap * sizeof *lat), errors = 0;
+    int64_t t0 = gk_clock_system_mono_us(), end = t0 + (int64_t)(seconds * 1e6);
+
+    for (int i = 0; i < conns; i++) {
+        cs[i].h = curl_easy_init();
+        curl_easy_setopt(cs[i].h, CURLOPT_URL, url);
+        curl_easy_setopt(cs[i].h, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(cs[i].h, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(cs[i].h, CURLOPT_PRIVATE, &cs[i]);
+        curl_easy_setopt(cs[i].h, CURLOPT_TIMEOUT_MS, 10000L);
+        cs[i].started_us = gk_clock_system_mono_us();
+        curl_multi_add_handle(multi, cs[i].h);
+    }
+    int running = conns;
+    while (running > 0) {
+        curl_multi_perform(multi, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+            struct conn *c;
+            long status = 0;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&c);
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+            int64_t now = gk_clock_system_mono_us();
+            if (msg->data.result != CURLE_OK || status != 200)
+                errors++;
+            else if (nlat < cap)
+                lat[nlat++] = now - c->started_us;
+            curl_multi_remove_handle(multi, c->h);
+            if (now < end) {
+                c->started_us = now;
+                curl_multi_add_handle(multi, c->h);
+                running++;
+            }
+        }
+        if (running > 0)
+            curl_multi_poll(multi, NULL, 0, 100, NULL);
+    }
+    int64_t us = gk_clock_system_mono_us() - t0;
+    qsort(lat, nlat, sizeof *lat, cmp_i64);
+    printf("http: GET message, %2d connections, %u thread%s  %9.0f req/s  p50 %6.3f ms  "
+           "p99 %6.3f ms  errors %lld\n",
+           conns, m->opts.threads ? m->opts.threads : 1, m->opts.threads > 1 ? "s" : " ",
+           (double)nlat * 1e6 / (double)us, nlat ? lat[nlat / 2] / 1000.0 : 0,
+           nlat ? lat[nlat * 99 / 100] / 1000.0 : 0, (long long)errors);
+    for (int i = 0; i < conns; i++)
+        curl_easy_cleanup(cs[i].h);
+    curl_slist_free_all(hdrs);
+    curl_multi_cleanup(multi);
+    free(lat);
+    free(cs);
+}
+
+static struct mock *start_mock(unsigned threads, struct mock_conv **conv,
+                               struct mock_msg **msg)
+{
+    struct mock_opts o = {.has_seed = true, .seed = 1, .threads = threads};
+    struct gk_err err = {0};
+    struct mock *m;
+    if (mock_new(&o, &m, &err) != GK_OK || mock_start(m, &err) != GK_OK) {
+        fprintf(stderr, "bench: %s\n", gk_err_str(&err));
+        exit(1);
+    }
+    struct mock_ws *ws = &m->ws[0];
+    const struct mock_principal *p = &ws->def->principals[0];
+    if (mock_store_start(ws, &ws->spaces[0], p, "What were total sales by region last month?",
+                         conv, msg, &err) != GK_OK) {
+        fprintf(stderr, "bench: %s\n", gk_err_str(&err));
+        exit(1);
+    }
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = argc > 1 ? atof(argv[1]) : 3.0;
+    struct mock_conv *conv;
+    struct mock_msg *msg;
+    char url[512], auth[256];
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    printf("geniekit bench (figures, not verdicts; compare runs on one machine)\n\n");
+    struct mock *m = start_mock(1, &conv, &msg);
+    bench_routes();
+    bench_encode(m, msg);
+    bench_rows(conv->space);
+    bench_rlimit();
+    printf("\n");
+
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", m->ws[0].def->principals[0].token);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        if (threads > 1) {
+            mock_free(m);
+            m = start_mock(threads, &conv, &msg);
+        }
+        snprintf(url, sizeof url,
+                 "http://127.0.0.1:%u/api/2.0/genie/spaces/%s/conversations/%s/messages/%s",
+                 (unsigned)mock_port(m, 0), conv->space->space_id, conv->id, msg->id);
+        bench_http(m, url, auth, 1, seconds);
+        bench_http(m, url, auth, 16, seconds);
+        bench_http(m, url, auth, 50, seconds);
+    }
+    mock_free(m);
+    curl_global_cleanup();
+    return 0;
+}
