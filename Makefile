@@ -54,7 +54,7 @@ INTEG_BIN    = $(BUILD)/tests/integration-tests
 PROGRAMS    := $(if $(wildcard mockserver/main.c),$(BUILD)/genie-mock) \
                $(if $(wildcard generator/main.c),$(BUILD)/genie-gen)
 
-.PHONY: all deps test check asan ubsan fuzz fuzz-run clean format demo bench
+.PHONY: all deps test check asan ubsan fuzz fuzz-run clean format demo bench sdk-check
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(PROGRAMS)
@@ -108,6 +108,13 @@ $(BUILD)/bench/bench: $(BUILD)/tests/bench/bench.o $(MOCK_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
 bench: $(BUILD)/bench/bench
 	$(BUILD)/bench/bench $(BENCH_SECONDS)
+
+# The official Databricks JavaScript SDK, unmodified, against genie-mock
+# (tests/sdk/js, pinned by its package-lock.json; needs node and npm).
+sdk-check: all
+	@PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh sdk
+	cd tests/sdk/js && npm ci --no-audit --no-fund --loglevel=error
+	MOCK=$(BUILD)/genie-mock sh scripts/sdk-check.sh
 
 # The main job, end to end: genie-mock serving a client (scripts/demo.sh).
 demo: all

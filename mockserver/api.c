@@ -13,7 +13,7 @@
  *      the ids (404), the body (400) and the question limit (429).
  *
  * Every reply carries X-Request-Id and X-Databricks-Org-Id, as real ones do.
- * Errors are the Databricks envelope with a RequestInfo detail.
+ * Errors are the Databricks envelope {error_code, message}.
  */
 #include "mockserver/api.h"
 
@@ -38,8 +38,11 @@ static void fail_with(struct mock_call *c, enum gk_rc rc, const char *code, cons
     char *body = NULL;
     size_t len = 0;
     int status = gk_err_http_status(rc);
-    if (gk_envelope_encode(status, code != NULL ? code : gk_err_name(rc), msg, c->request_id,
-                           &body, &len, NULL) != GK_OK) {
+    /* No `details`: the request id travels in X-Request-Id. The JavaScript
+     * SDK reads every detail's `metadata` as a map and, when a detail has
+     * none (as a RequestInfo does), fails to parse the whole envelope. */
+    if (gk_envelope_encode(status, code != NULL ? code : gk_err_name(rc), msg, NULL, &body,
+                           &len, NULL) != GK_OK) {
         body = NULL;
         len = 0;
     }

@@ -28,6 +28,11 @@ if [ "${1:-}" = demo ] && ! command -v curl >/dev/null 2>&1; then
     missing="$missing curl"
 fi
 
+if [ "${1:-}" = sdk ]; then
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
+
 if [ "${1:-}" = fuzz ]; then
     probe=$(mktemp -d)
     printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$probe/f.c"
