@@ -1,19 +1,23 @@
 /*
- * api_genie: the Genie endpoints (genie-api.md section 1), on an
- * authenticated call. Each handler resolves the ids top down (space, then
- * conversation, message, attachment), answering 404 RESOURCE_DOES_NOT_EXIST
- * for the first that is unknown and 403 PERMISSION_DENIED when the principal
- * may not use the space or the conversation; then it acts and renders.
+ * api_genie: the Genie endpoints (genie-api.md section 1) on an
+ * authenticated call: the dispatcher, conversations, messages, feedback and
+ * query results here, the spaces in api_space.c. Each handler resolves the
+ * ids top down (space, then conversation, message, attachment), answering
+ * 404 RESOURCE_DOES_NOT_EXIST for the first that is unknown and 403
+ * PERMISSION_DENIED when the principal may not use the space or the
+ * conversation; then it acts and renders.
  *
  * Question POSTs check everything else first and take a slot of the
- * workspace's question limit last, so a malformed question or one to an
- * unknown space is rejected without using up the client's budget.
+ * workspace's question limit last, once the question is stored, so a
+ * malformed question, one to an unknown space or one refused by a space at
+ * its conversation limit is rejected without using up the client's budget.
+ * (A throttled question is still answered 429 before the store is asked.)
  */
-#include "mockserver/api.h"
+#include "mockserver/api_genie.h"
 
+#include "common/id.h"
 #include "common/rng.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +31,12 @@ static struct gk_codec_opts codec_opts(const struct mock_call *c, bool deprecate
 }
 
 /* Request-body limits: the scenario's body cap, the codec's other defaults. */
-#define LIMITS(c) (&(struct gk_codec_limits){.max_body_bytes = (c)->m->scenario.limits.max_body})
+#define LIMITS(c)                                                                             \
+    (&(struct gk_codec_limits){.max_body_bytes = (c)->m->scenario.limits.max_body})
 
 /* ---- resolving ids ---- */
 
-static bool may_use_space(const struct mock_principal *p, const char *space_id)
+bool mock_api_may_use_space(const struct mock_principal *p, const char *space_id)
 {
     if (p->all_spaces)
         return true;
@@ -41,7 +46,7 @@ static bool may_use_space(const struct mock_principal *p, const char *space_id)
     return false;
 }
 
-static struct mock_space_state *resolve_space(struct mock_call *c)
+struct mock_space_state *mock_api_resolve_space(struct mock_call *c)
 {
     const char *id = c->match.params.space_id;
     struct mock_space_state *sp = mock_store_space(c->ws, id);
@@ -49,7 +54,7 @@ static struct mock_space_state *resolve_space(struct mock_call *c)
         mock_api_fail(c, GK_RESOURCE_DOES_NOT_EXIST, "Genie space %s does not exist.", id);
         return NULL;
     }
-    if (!may_use_space(c->principal, id)) {
+    if (!mock_api_may_use_space(c->principal, id)) {
         mock_api_fail(c, GK_PERMISSION_DENIED,
                       "User %s does not have access to Genie space %s.", c->principal->name,
                       id);
@@ -60,7 +65,7 @@ static struct mock_space_state *resolve_space(struct mock_call *c)
 
 static struct mock_conv *resolve_conv(struct mock_call *c)
 {
-    if (resolve_space(c) == NULL)
+    if (mock_api_resolve_space(c) == NULL)
         return NULL;
     const char *id = c->match.params.conversation_id;
     struct mock_conv *conv = mock_store_conv(c->ws, c->match.params.space_id, id);
@@ -70,8 +75,8 @@ static struct mock_conv *resolve_conv(struct mock_call *c)
     }
     if (conv->user_id != c->principal->user_id && !c->principal->can_manage) {
         mock_api_fail(c, GK_PERMISSION_DENIED,
-                      "User %s does not have access to conversation %s.",
-                      c->principal->name, id);
+                      "User %s does not have access to conversation %s.", c->principal->name,
+                      id);
         return NULL;
     }
     return conv;
@@ -89,44 +94,54 @@ static struct mock_msg *resolve_msg(struct mock_call *c)
     return msg;
 }
 
-/* ---- pagination: page_token is the offset of the page, in decimal ---- */
+/* ---- pagination ----
+ * A page token is the id of the last item of the page before; the next page
+ * starts at the first item past it in the list's order. Conversations are
+ * listed newest first and messages oldest first, which is id order (ids
+ * grow with creation time), so "past it" needs no lookup and works after the
+ * item itself was deleted; spaces come in the scenario's order. Items made or
+ * deleted between two pages thus neither repeat nor push others off a page,
+ * as they would with an offset: a walk sees every item that lives through
+ * it exactly once. */
 
-struct page {
-    size_t start, end;
-    char next[24]; /* "" on the last page */
-};
-
-static bool paginate(struct mock_call *c, size_t total, struct page *pg)
+bool mock_api_page_query(struct mock_call *c, size_t *size, char tok[GK_ID_SIZE])
 {
     const struct mock_limits *l = &c->m->scenario.limits;
-    int64_t size = l->page_size_default;
-    char tok[32];
+    int64_t n = l->page_size_default;
+    char raw[128], shown[40];
     bool found = false;
     struct gk_err err = {0};
 
     if (gk_routes_query_get_int(c->match.query, c->match.query_len, "page_size", 1,
-                                l->page_size_max, &size, &found, &err) != GK_OK ||
-        gk_routes_query_get(c->match.query, c->match.query_len, "page_token", tok, sizeof tok,
+                                l->page_size_max, &n, &found, &err) != GK_OK ||
+        gk_routes_query_get(c->match.query, c->match.query_len, "page_token", raw, sizeof raw,
                             &found, &err) != GK_OK) {
         mock_api_fail_err(c, &err);
         return false;
     }
-    pg->start = 0;
-    if (found && tok[0] != '\0') {
-        char *end;
-        unsigned long long off = strtoull(tok, &end, 10);
-        if (*end != '\0' || tok[0] < '0' || tok[0] > '9' || off > total) {
-            mock_api_fail(c, GK_INVALID_PARAMETER_VALUE, "page_token: \"%s\" is not a token "
-                          "this server issued.", tok);
-            return false;
-        }
-        pg->start = (size_t)off;
+    if (raw[0] != '\0' && !gk_id_valid(raw)) {
+        /* The value is the client's: shown cut short and printable only. */
+        size_t i = 0;
+        for (; raw[i] != '\0' && i < 32; i++)
+            shown[i] = raw[i] > 0x20 && raw[i] < 0x7f && raw[i] != '"' ? raw[i] : '?';
+        snprintf(shown + i, sizeof shown - i, "%s", raw[i] != '\0' ? "..." : "");
+        mock_api_fail(c, GK_INVALID_PARAMETER_VALUE,
+                      "page_token: \"%s\" is not a token this server issued.", shown);
+        return false;
     }
-    pg->end = pg->start + (size_t)size < total ? pg->start + (size_t)size : total;
+    memcpy(tok, raw, raw[0] != '\0' ? GK_ID_SIZE : 1); /* a valid id, or "" */
+    *size = (size_t)n;
+    return true;
+}
+
+void mock_api_page_at(struct mock_page *pg, size_t start, size_t total, size_t size,
+                      const char *(*id_of)(const void *list, size_t i), const void *list)
+{
+    pg->start = start < total ? start : total;
+    pg->end = total - pg->start > size ? pg->start + size : total;
     pg->next[0] = '\0';
     if (pg->end < total)
-        snprintf(pg->next, sizeof pg->next, "%zu", pg->end);
-    return true;
+        snprintf(pg->next, sizeof pg->next, "%s", id_of(list, pg->end - 1));
 }
 
 /* ---- messages ---- */
@@ -143,16 +158,17 @@ static void reply_message(struct mock_call *c, const struct mock_msg *msg)
     mock_api_reply(c, rc, body, len, &err);
 }
 
-/* Decodes the question body and takes a slot of the question limit. */
+/* Decodes the question body and checks that the question limit has a slot
+ * now (taking none); otherwise false, with the reply sent. */
 static bool accept_question(struct mock_call *c, struct gk_question_request *q)
 {
     struct gk_err err = {0};
-    if (gk_codec_decode_question_request(c->req->body, c->req->body_len, LIMITS(c), q,
-                                         &err) != GK_OK) {
+    if (gk_codec_decode_question_request(c->req->body, c->req->body_len, LIMITS(c), q, &err) !=
+        GK_OK) {
         mock_api_fail_err(c, &err);
         return false;
     }
-    int64_t wait = gk_rlimit_take(&c->ws->questions, c->now_us);
+    int64_t wait = gk_rlimit_wait_us(&c->ws->questions, c->now_us);
     if (wait > 0) {
         char what[GK_ERR_MSG_MAX];
         snprintf(what, sizeof what,
@@ -167,9 +183,16 @@ static bool accept_question(struct mock_call *c, struct gk_question_request *q)
     return true;
 }
 
+/* The question was stored: it takes its slot (free: accept_question saw one,
+ * and the lock has been held since). */
+static void take_question_slot(struct mock_call *c)
+{
+    (void)gk_rlimit_take(&c->ws->questions, c->now_us);
+}
+
 static void start_conversation(struct mock_call *c)
 {
-    struct mock_space_state *sp = resolve_space(c);
+    struct mock_space_state *sp = mock_api_resolve_space(c);
     struct gk_question_request q = {0};
     struct mock_conv *conv;
     struct mock_msg *msg;
@@ -177,12 +200,14 @@ static void start_conversation(struct mock_call *c)
 
     if (sp == NULL || !accept_question(c, &q))
         return;
+    /* A space at its conversation limit refuses here, before the slot. */
     enum gk_rc rc = mock_store_start(c->ws, sp, c->principal, q.content, &conv, &msg, &err);
     gk_types_question_request_cleanup(&q);
     if (rc != GK_OK) {
         mock_api_fail_err(c, &err);
         return;
     }
+    take_question_slot(c);
     struct mock_msg_view v;
     struct gk_conversation gc = {
         .conversation_id = conv->id,
@@ -193,9 +218,10 @@ static void start_conversation(struct mock_call *c)
         .last_updated_timestamp = conv->created_ms,
     };
     mock_store_view(c->m, msg, c->now_us, &v);
-    struct gk_start_conversation s = {
-        .conversation_id = conv->id, .message_id = msg->id, .conversation = &gc,
-        .message = &v.m};
+    struct gk_start_conversation s = {.conversation_id = conv->id,
+                                      .message_id = msg->id,
+                                      .conversation = &gc,
+                                      .message = &v.m};
     struct gk_codec_opts o = codec_opts(c, false);
     char *body;
     size_t len;
@@ -214,18 +240,32 @@ static void create_message(struct mock_call *c)
         return;
     enum gk_rc rc = mock_store_follow_up(c->ws, conv, c->principal, q.content, &msg, &err);
     gk_types_question_request_cleanup(&q);
-    if (rc != GK_OK)
+    if (rc != GK_OK) {
         mock_api_fail_err(c, &err);
-    else
-        reply_message(c, msg);
+        return;
+    }
+    take_question_slot(c);
+    reply_message(c, msg);
+}
+
+static const char *msg_id_of(const void *list, size_t i)
+{
+    return ((struct mock_msg *const *)list)[i]->id;
 }
 
 static void list_messages(struct mock_call *c)
 {
     struct mock_conv *conv = resolve_conv(c);
-    struct page pg;
-    if (conv == NULL || !paginate(c, conv->msg_count, &pg))
+    struct mock_page pg;
+    char tok[GK_ID_SIZE];
+    size_t size, start = 0;
+    if (conv == NULL || !mock_api_page_query(c, &size, tok))
         return;
+    /* Oldest first: the page starts at the first message made after tok. */
+    while (tok[0] != '\0' && start < conv->msg_count &&
+           strcmp(conv->msgs[start]->id, tok) <= 0)
+        start++;
+    mock_api_page_at(&pg, start, conv->msg_count, size, msg_id_of, conv->msgs);
 
     size_t n = pg.end - pg.start;
     struct mock_msg_view *views = n ? calloc(n, sizeof *views) : NULL;
@@ -241,7 +281,8 @@ static void list_messages(struct mock_call *c)
             /* The copy must point at its own view's attachments. */
             msgs[i].attachments = views[i].m.attachment_count ? views[i].att : NULL;
         }
-        struct gk_message_list l = {.messages = msgs, .message_count = n,
+        struct gk_message_list l = {.messages = msgs,
+                                    .message_count = n,
                                     .next_page_token = pg.next[0] ? pg.next : NULL};
         struct gk_codec_opts o = codec_opts(c, false);
         rc = gk_codec_encode_message_list(&l, &o, &body, &len, &err);
@@ -253,7 +294,7 @@ static void list_messages(struct mock_call *c)
     mock_api_reply(c, rc, body, len, &err);
 }
 
-static void reply_empty(struct mock_call *c)
+void mock_api_reply_empty(struct mock_call *c)
 {
     char *body = strdup("{}");
     struct gk_err err = {0};
@@ -281,10 +322,39 @@ static void send_feedback(struct mock_call *c)
     msg->has_feedback = true;
     msg->feedback_ms = mock_wall_ms_at(c->m, c->now_us);
     gk_types_feedback_request_cleanup(&f);
-    reply_empty(c);
+    mock_api_reply_empty(c);
 }
 
 /* ---- query results ---- */
+
+/* Whether msg, as v shows it now, has the query the request names: the
+ * attachment in the path, which must be the query attachment, or (by_attachment
+ * false: the deprecated routes) the message's query. Otherwise false, with
+ * the reply sent. Checked before anything acts, so a request naming the
+ * wrong attachment changes nothing. */
+static bool names_the_query(struct mock_call *c, const struct mock_msg *msg,
+                            const struct mock_msg_view *v, bool by_attachment)
+{
+    if (!by_attachment) {
+        if (v->m.attachment_count > 0 && v->att[0].query != NULL)
+            return true;
+        mock_api_fail(c, GK_INVALID_STATE, "Message %s has no query result%s.", msg->id,
+                      gk_lifecycle_is_terminal(v->m.status) ? "" : " yet");
+        return false;
+    }
+    const char *att = c->match.params.attachment_id;
+    for (size_t i = 0; i < v->m.attachment_count; i++) {
+        if (v->att[i].attachment_id == NULL || strcmp(v->att[i].attachment_id, att) != 0)
+            continue;
+        if (v->att[i].query != NULL)
+            return true;
+        mock_api_fail(c, GK_INVALID_PARAMETER_VALUE, "Attachment %s is not a query attachment.",
+                      att);
+        return false;
+    }
+    mock_api_fail(c, GK_RESOURCE_DOES_NOT_EXIST, "Attachment %s does not exist.", att);
+    return false;
+}
 
 /* Renders the statement of msg's query as it is now. by_attachment: the
  * request named an attachment, which must be the query attachment. */
@@ -298,29 +368,8 @@ static void reply_statement(struct mock_call *c, struct mock_msg *msg, bool by_a
     enum gk_rc rc = GK_OK;
 
     mock_store_view(c->m, msg, c->now_us, &v);
-    if (by_attachment) {
-        const char *att = c->match.params.attachment_id;
-        bool known = false, query = false;
-        for (size_t i = 0; i < v.m.attachment_count; i++) {
-            if (v.att[i].attachment_id != NULL && strcmp(v.att[i].attachment_id, att) == 0) {
-                known = true;
-                query = v.att[i].query != NULL;
-            }
-        }
-        if (!known) {
-            mock_api_fail(c, GK_RESOURCE_DOES_NOT_EXIST, "Attachment %s does not exist.", att);
-            return;
-        }
-        if (!query) {
-            mock_api_fail(c, GK_INVALID_PARAMETER_VALUE,
-                          "Attachment %s is not a query attachment.", att);
-            return;
-        }
-    } else if (v.m.attachment_count == 0 || v.att[0].query == NULL) {
-        mock_api_fail(c, GK_INVALID_STATE, "Message %s has no query result%s.", msg->id,
-                      gk_lifecycle_is_terminal(v.m.status) ? "" : " yet");
+    if (!names_the_query(c, msg, &v, by_attachment))
         return;
-    }
 
     switch (v.m.status) {
     case GK_MSG_COMPLETED:
@@ -329,11 +378,11 @@ static void reply_statement(struct mock_call *c, struct mock_msg *msg, bool by_a
         break;
     default:
         s.statement_id = msg->statement_id;
-        s.state = v.m.status == GK_MSG_PENDING_WAREHOUSE   ? GK_STMT_PENDING
-                  : v.m.status == GK_MSG_EXECUTING_QUERY   ? GK_STMT_RUNNING
-                  : v.m.status == GK_MSG_FAILED            ? GK_STMT_FAILED
-                  : v.m.status == GK_MSG_CANCELLED         ? GK_STMT_CANCELED
-                                                           : GK_STMT_CLOSED;
+        s.state = v.m.status == GK_MSG_PENDING_WAREHOUSE ? GK_STMT_PENDING
+                  : v.m.status == GK_MSG_EXECUTING_QUERY ? GK_STMT_RUNNING
+                  : v.m.status == GK_MSG_FAILED          ? GK_STMT_FAILED
+                  : v.m.status == GK_MSG_CANCELLED       ? GK_STMT_CANCELED
+                                                         : GK_STMT_CLOSED;
         if (s.state == GK_STMT_FAILED) {
             serr.error_code = (char *)"BAD_REQUEST";
             serr.message = msg->error_text;
@@ -358,12 +407,16 @@ static void execute_query(struct mock_call *c, struct mock_msg *msg, bool by_att
                           bool deprecated)
 {
     struct gk_err err = {0};
-    enum gk_msg_status st = gk_lifecycle_status_at(&msg->plan, c->now_us, NULL, NULL);
+    struct mock_msg_view v;
     if (gk_codec_decode_empty_request(c->req->body, c->req->body_len, LIMITS(c), &err) !=
         GK_OK) {
         mock_api_fail_err(c, &err);
         return;
     }
+    mock_store_view(c->m, msg, c->now_us, &v);
+    if (!names_the_query(c, msg, &v, by_attachment))
+        return;
+    enum gk_msg_status st = v.m.status;
     if (st == GK_MSG_QUERY_RESULT_EXPIRED) {
         const struct mock_behaviour *b = &c->m->scenario.behaviour;
         struct gk_rng r;
@@ -384,11 +437,16 @@ static void execute_query(struct mock_call *c, struct mock_msg *msg, bool by_att
     reply_statement(c, msg, by_attachment, deprecated);
 }
 
-/* ---- conversations and spaces ---- */
+/* ---- conversations ---- */
+
+static const char *conv_id_of(const void *list, size_t i)
+{
+    return ((struct mock_conv *const *)list)[i]->id;
+}
 
 static void list_conversations(struct mock_call *c)
 {
-    struct mock_space_state *sp = resolve_space(c);
+    struct mock_space_state *sp = mock_api_resolve_space(c);
     bool all = false, found = false;
     struct gk_err err = {0};
     if (sp == NULL)
@@ -413,11 +471,18 @@ static void list_conversations(struct mock_call *c)
     for (size_t i = sp->conv_count; i-- > 0;)
         if (all || sp->convs[i]->user_id == c->principal->user_id)
             mine[n++] = sp->convs[i];
-    struct page pg;
-    if (!paginate(c, n, &pg)) {
+    /* Newest first: the page starts at the first conversation made before
+     * tok. */
+    struct mock_page pg;
+    char tok[GK_ID_SIZE];
+    size_t size, start = 0;
+    if (!mock_api_page_query(c, &size, tok)) {
         free(mine);
         return;
     }
+    while (tok[0] != '\0' && start < n && strcmp(mine[start]->id, tok) >= 0)
+        start++;
+    mock_api_page_at(&pg, start, n, size, conv_id_of, mine);
     size_t k = pg.end - pg.start;
     struct gk_conversation_summary *sum = k ? calloc(k, sizeof *sum) : NULL;
     char *body = NULL;
@@ -429,7 +494,8 @@ static void list_conversations(struct mock_call *c)
             sum[i].title = mine[pg.start + i]->title;
             sum[i].created_timestamp = mine[pg.start + i]->created_ms;
         }
-        struct gk_conversation_list l = {.conversations = sum, .conversation_count = k,
+        struct gk_conversation_list l = {.conversations = sum,
+                                         .conversation_count = k,
                                          .next_page_token = pg.next[0] ? pg.next : NULL};
         rc = gk_codec_encode_conversation_list(&l, NULL, &body, &len, &err);
     } else {
@@ -438,147 +504,6 @@ static void list_conversations(struct mock_call *c)
     free(sum);
     free(mine);
     mock_api_reply(c, rc, body, len, &err);
-}
-
-/* The serialized_space document: version 2, the tables and sample questions. */
-static char *serialize_space(const struct mock_space *s)
-{
-    size_t cap = 256, len = 0;
-    char *out = malloc(cap);
-    struct gk_rng r;
-    gk_rng_init(&r, gk_rng_derive(0, s->space_id));
-#define PUT(...)                                                                         \
-    do {                                                                                 \
-        int n_ = snprintf(out + len, cap - len, __VA_ARGS__);                            \
-        if (n_ < 0)                                                                      \
-            goto fail;                                                                   \
-        if ((size_t)n_ >= cap - len) {                                                   \
-            while ((size_t)n_ >= cap - len)                                              \
-                cap *= 2;                                                                \
-            char *p_ = realloc(out, cap);                                                \
-            if (p_ == NULL)                                                              \
-                goto fail;                                                               \
-            out = p_;                                                                    \
-            snprintf(out + len, cap - len, __VA_ARGS__);                                 \
-        }                                                                                \
-        len += (size_t)n_;                                                               \
-    } while (0)
-    if (out == NULL)
-        return NULL;
-    PUT("{\"version\":2,\"data_sources\":{\"tables\":[");
-    for (size_t i = 0; i < s->table_count; i++)
-        PUT("%s{\"identifier\":\"%s\"}", i ? "," : "", s->tables[i].name);
-    PUT("]},\"config\":{\"sample_questions\":[");
-    for (size_t i = 0; i < s->sample_question_count; i++) {
-        char id[GK_ID_SIZE];
-        snprintf(id, sizeof id, "%016llx%016llx", (unsigned long long)gk_rng_next(&r),
-                 (unsigned long long)gk_rng_next(&r));
-        PUT("%s{\"id\":\"%s\",\"question\":[\"", i ? "," : "", id);
-        for (const char *q = s->sample_questions[i]; *q; q++) {
-            if (*q == '"' || *q == '\\')
-                PUT("\\%c", *q);
-            else if ((unsigned char)*q < 0x20)
-                PUT("\\u%04x", (unsigned)*q);
-            else
-                PUT("%c", *q);
-        }
-        PUT("\"]}");
-    }
-    PUT("]}}");
-#undef PUT
-    return out;
-fail:
-    free(out);
-    return NULL;
-}
-
-static void fill_space(struct gk_space *g, const struct mock_space *s)
-{
-    memset(g, 0, sizeof *g);
-    g->space_id = s->space_id;
-    g->title = s->title;
-    g->description = s->description;
-    g->warehouse_id = s->warehouse_id;
-    g->parent_path = s->parent_path;
-    g->create_time_ms = s->create_time_ms;
-    g->update_time_ms = s->create_time_ms;
-}
-
-static void get_space(struct mock_call *c)
-{
-    struct mock_space_state *sp = resolve_space(c);
-    bool ser = false, found = false;
-    struct gk_err err = {0};
-    struct gk_space g;
-    char etag[24];
-    if (sp == NULL)
-        return;
-    if (gk_routes_query_get_bool(c->match.query, c->match.query_len,
-                                 "include_serialized_space", &ser, &found, &err) != GK_OK) {
-        mock_api_fail_err(c, &err);
-        return;
-    }
-    if (ser && !c->principal->can_manage) {
-        mock_api_fail(c, GK_PERMISSION_DENIED,
-                      "include_serialized_space needs CAN EDIT on Genie space %s.",
-                      sp->def->space_id);
-        return;
-    }
-    fill_space(&g, sp->def);
-    snprintf(etag, sizeof etag, "%" PRIx64, gk_rng_derive(c->m->seed, sp->def->space_id));
-    g.etag = etag;
-    if (ser && (g.serialized_space = serialize_space(sp->def)) == NULL) {
-        mock_api_fail(c, GK_OUT_OF_MEMORY, NULL);
-        return;
-    }
-    char *body = NULL;
-    size_t len = 0;
-    enum gk_rc rc = gk_codec_encode_space(&g, NULL, &body, &len, &err);
-    free(g.serialized_space);
-    mock_api_reply(c, rc, body, len, &err);
-}
-
-static void list_spaces(struct mock_call *c)
-{
-    struct mock_ws *ws = c->ws;
-    size_t n = 0;
-    struct page pg;
-    struct gk_space *all = calloc(ws->def->space_count + 1, sizeof *all);
-    struct gk_err err = {0};
-    char *body = NULL;
-    size_t len = 0;
-
-    if (all == NULL) {
-        mock_api_fail(c, GK_OUT_OF_MEMORY, NULL);
-        return;
-    }
-    for (size_t i = 0; i < ws->def->space_count; i++) {
-        struct mock_space_state *sp = &ws->spaces[i];
-        if (!sp->trashed && may_use_space(c->principal, sp->def->space_id))
-            fill_space(&all[n++], sp->def);
-    }
-    if (paginate(c, n, &pg)) {
-        struct gk_space_list l = {.spaces = all + pg.start, .space_count = pg.end - pg.start,
-                                  .next_page_token = pg.next[0] ? pg.next : NULL};
-        enum gk_rc rc = gk_codec_encode_space_list(&l, NULL, &body, &len, &err);
-        mock_api_reply(c, rc, body, len, &err);
-    }
-    free(all);
-}
-
-static void trash_space(struct mock_call *c)
-{
-    struct mock_space_state *sp = resolve_space(c);
-    if (sp == NULL)
-        return;
-    if (!c->principal->can_manage) {
-        mock_api_fail(c, GK_PERMISSION_DENIED, "Trashing Genie space %s needs CAN MANAGE.",
-                      sp->def->space_id);
-        return;
-    }
-    sp->trashed = true;
-    sp->trashed_ms = mock_wall_ms_at(c->m, c->now_us);
-    reply_empty(c);
 }
 
 void mock_api_genie(struct mock_call *c)
@@ -603,7 +528,7 @@ void mock_api_genie(struct mock_call *c)
     case GK_ROUTE_DELETE_CONVERSATION_MESSAGE:
         if ((msg = resolve_msg(c)) != NULL) {
             mock_store_delete_msg(c->ws, msg);
-            reply_empty(c);
+            mock_api_reply_empty(c);
         }
         break;
     case GK_ROUTE_SEND_MESSAGE_FEEDBACK:
@@ -633,17 +558,17 @@ void mock_api_genie(struct mock_call *c)
     case GK_ROUTE_DELETE_CONVERSATION:
         if ((conv = resolve_conv(c)) != NULL) {
             mock_store_delete_conv(c->ws, conv);
-            reply_empty(c);
+            mock_api_reply_empty(c);
         }
         break;
     case GK_ROUTE_LIST_SPACES:
-        list_spaces(c);
+        mock_api_list_spaces(c);
         break;
     case GK_ROUTE_GET_SPACE:
-        get_space(c);
+        mock_api_get_space(c);
         break;
     case GK_ROUTE_TRASH_SPACE:
-        trash_space(c);
+        mock_api_trash_space(c);
         break;
     default:
         mock_api_fail(c, GK_NOT_IMPLEMENTED, "%s is not supported by genie-mock.",

@@ -8,6 +8,7 @@
  * Token errors use the OAuth shape {error, error_description}, not the
  * Databricks envelope, as the real endpoint does.
  */
+#define _DEFAULT_SOURCE /* strncasecmp under -std=c11 */
 #include "mockserver/api.h"
 
 #include "common/envelope.h"
@@ -15,17 +16,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define BASE_MAX 300
+
+/* A Host value that is only a host name or address and a port: anything
+ * else (a user part "a@b", a path, quotes) could send the client, with its
+ * client secret, somewhere other than where it connected. */
+static bool plain_host(const char *h)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "0123456789.-_:[]";
+    size_t n = strlen(h);
+    return n > 0 && n < BASE_MAX - 16 && strspn(h, ok) == n;
+}
 
 static void base_url(const struct mock_call *c, char out[BASE_MAX])
 {
     const char *host = c->req->header(c->req, "Host");
-    if (host != NULL && host[0] != '\0' && strlen(host) < BASE_MAX - 16 &&
-        strpbrk(host, "\"\\/ \t\r\n") == NULL)
+    if (host != NULL && plain_host(host))
         snprintf(out, BASE_MAX, "http://%s", host);
     else
         snprintf(out, BASE_MAX, "http://127.0.0.1:%u", (unsigned)c->ws->port);
+}
+
+/* Token responses, good or bad, must not be cached (RFC 6749 5.1). */
+static void no_store(struct mock_call *c)
+{
+    mock_response_header(c->resp, "Cache-Control", "no-store");
+    mock_response_header(c->resp, "Pragma", "no-cache");
 }
 
 static void oauth_fail(struct mock_call *c, int status, const char *error, const char *desc)
@@ -88,13 +107,32 @@ static bool form_field(struct mock_call *c, const char *key, char *out, size_t c
     return true;
 }
 
+/* True when the body is a form (RFC 6749 3.2), or says nothing of its type
+ * (curl -d and most scripts send the form type, but not all send a type);
+ * otherwise false with a 400 sent naming the type. */
+static bool form_body(struct mock_call *c)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    const char *type = c->req->header(c->req, "Content-Type");
+    char desc[160];
+    if (type == NULL || type[0] == '\0')
+        return true;
+    size_t n = strcspn(type, "; \t");
+    if (n == sizeof form - 1 && strncasecmp(type, form, n) == 0)
+        return true;
+    snprintf(desc, sizeof desc, "Content-Type: expected %s, got \"%.*s\"", form,
+             (int)(n < 64 ? n : 64), type);
+    oauth_fail(c, 400, "invalid_request", desc);
+    return false;
+}
+
 static void token(struct mock_call *c)
 {
     char grant[64], scope[GK_AUTH_SCOPE_MAX + 1], id[256], secret[256];
     const char *basic = c->req->header(c->req, "Authorization");
     struct gk_err err = {0};
 
-    if (!form_field(c, "grant_type", grant, sizeof grant) ||
+    if (!form_body(c) || !form_field(c, "grant_type", grant, sizeof grant) ||
         !form_field(c, "scope", scope, sizeof scope))
         return;
     if (strcmp(grant, "client_credentials") != 0) {
@@ -156,6 +194,7 @@ void mock_api_oauth(struct mock_call *c)
         oidc_discovery(c);
         break;
     default:
+        no_store(c);
         token(c);
         break;
     }

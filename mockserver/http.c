@@ -9,10 +9,14 @@
  * escapes to tell "a%2Fb" from "a/b") until the completion callback frees it.
  *
  * The response is queued on the last call, never the first (a first-call
- * response costs the client its keep-alive connection). A body over the cap
- * is answered with 413 as soon as it is known to be too large, from its
- * Content-Length or from the bytes received; MHD then drops the rest of the
- * body and closes the connection.
+ * response costs the client its keep-alive connection). The exception is a
+ * body over the cap. MHD 0.9.75 takes a response only on the first call or
+ * once the whole body is in (MHD_queue_response fails in between, and the
+ * client would see the connection drop with no answer), so: a Content-Length
+ * over the cap is answered 413 on the first call (with "Connection: close":
+ * the body is never buffered); a chunked body that grows past the
+ * cap is discarded as it arrives and answered 413 when it ends. Either way
+ * at most max_body bytes are ever held.
  */
 #define _DEFAULT_SOURCE /* inet_ntop, strncasecmp under -std=c11 */
 #include "mockserver/http.h"
@@ -38,6 +42,7 @@ struct conn_ctx {
     char *body;  /* NULL until a body arrives */
     size_t body_len, body_cap;
     bool seen;   /* the headers-only first call has happened */
+    bool too_large; /* the body passed the cap: the rest is discarded */
     bool done;   /* a response is queued */
 };
 
@@ -146,11 +151,14 @@ static enum MHD_Result answer_too_large(struct mock_http_server *s, struct conn_
     return send_response(c, &resp);
 }
 
-/* Appends a chunk; false when the body would pass the cap. */
-static bool append_body(struct conn_ctx *c, const char *data, size_t n, size_t max)
+enum append_result { APPEND_OK, APPEND_TOO_LARGE, APPEND_NO_MEMORY };
+
+/* Appends a chunk, unless the body would pass the cap. */
+static enum append_result append_body(struct conn_ctx *c, const char *data, size_t n,
+                                      size_t max)
 {
     if (n > max || c->body_len > max - n)
-        return false;
+        return APPEND_TOO_LARGE;
     if (c->body_len + n > c->body_cap) {
         size_t cap = c->body_cap ? c->body_cap : 1024;
         while (cap < c->body_len + n)
@@ -159,13 +167,13 @@ static bool append_body(struct conn_ctx *c, const char *data, size_t n, size_t m
             cap = max;
         char *nb = realloc(c->body, cap);
         if (nb == NULL)
-            return false;
+            return APPEND_NO_MEMORY;
         c->body = nb;
         c->body_cap = cap;
     }
     memcpy(c->body + c->body_len, data, n);
     c->body_len += n;
-    return true;
+    return APPEND_OK;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -182,25 +190,43 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!c->seen) {
         c->seen = true;
         fill_request(c, method);
+        /* A declared length over the cap is refused before any of the body
+         * is read: libmicrohttpd 0.9.75 accepts a response only now or once
+         * the whole body is in (MHD_queue_response fails in between), and
+         * answering now spares reading the body at all. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body)
+            return answer_too_large(s, c);
         return MHD_YES;
     }
     if (c->done) { /* 413 already queued: swallow what MHD still hands us */
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (c->body_len == 0 && *upload_data_size != 0) {
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body)
-            return answer_too_large(s, c);
-    }
     if (*upload_data_size != 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (!append_body(c, upload_data, n, s->opts.max_body))
-            return answer_too_large(s, c);
-        return MHD_YES;
+        if (c->too_large)
+            return MHD_YES;
+        switch (append_body(c, upload_data, n, s->opts.max_body)) {
+        case APPEND_OK:
+            return MHD_YES;
+        case APPEND_TOO_LARGE:
+            /* A chunked body passed the cap: drop what we have and discard
+             * the rest as it comes; the 413 goes out at the end of the body,
+             * the first moment MHD lets us answer. */
+            free(c->body);
+            c->body = NULL;
+            c->body_len = c->body_cap = 0;
+            c->too_large = true;
+            return MHD_YES;
+        default:
+            return MHD_NO; /* out of memory: drop the connection */
+        }
     }
+    if (c->too_large)
+        return answer_too_large(s, c);
 
     struct mock_response resp = {.status = 500};
     c->req.body = c->body;

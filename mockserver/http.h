@@ -11,7 +11,8 @@
  * Two rules learned the hard way (DESIGN.md): a response queued on the first
  * call of the access handler goes out with "Connection: close", so the answer
  * is always queued on a later call; and request bodies land in a buffer with
- * a hard cap, past which the client gets 413 at once and the rest is dropped.
+ * a hard cap, past which the client gets 413 and the rest is dropped (at
+ * once for a Content-Length over the cap, at the end of a chunked body).
  *
  * Ownership: the request and everything it points to live until the handler
  * returns. The handler fills the response; its body (malloc'd) passes to this
@@ -33,7 +34,7 @@
 
 struct mock_request {
     const char *method;          /* as sent, e.g. "GET" */
-    enum gk_http_method method_id; /* GK_HTTP_COUNT when not one we route */
+    enum gk_http_method method_id; /* GK_HTTP_UNKNOWN when not one we route */
     const char *path;            /* without the query, not decoded */
     size_t path_len;
     const char *query;           /* after '?', not decoded; "" when none */

@@ -89,9 +89,22 @@ static enum gk_rc init_ws(struct mock *m, size_t i, struct gk_err *err)
             return gk_err_set(err, GK_BAD_CONFIG, "workspaces[%zu].spaces[%zu]: unknown space",
                               i, k);
     }
+    /* The limiter keeps every event of a window, up to GK_RLIMIT_LIMIT_MAX;
+     * the scenario format allows larger limits than that. Say so, naming
+     * the key, rather than the limiter's own "limit: must be ...". */
+    if (l->questions_per_window > GK_RLIMIT_LIMIT_MAX)
+        return gk_err_set(err, GK_BAD_CONFIG,
+                          "limits.questions_per_window: %d is more than genie-mock can "
+                          "track (at most %d)",
+                          l->questions_per_window, GK_RLIMIT_LIMIT_MAX);
+    if (l->requests_per_second > GK_RLIMIT_LIMIT_MAX)
+        return gk_err_set(err, GK_BAD_CONFIG,
+                          "limits.requests_per_second: %d is more than genie-mock can "
+                          "track (at most %d; 0 means no limit)",
+                          l->requests_per_second, GK_RLIMIT_LIMIT_MAX);
     if (gk_rlimit_init(&ws->questions, l->questions_per_window, l->question_window_us, err) !=
         GK_OK)
-        return gk_err_prefix(err, "limits.questions_per_minute");
+        return gk_err_prefix(err, "limits.questions_per_window");
     if (l->requests_per_second > 0) {
         if (gk_rlimit_init(&ws->requests, l->requests_per_second, 1000000, err) != GK_OK)
             return gk_err_prefix(err, "limits.requests_per_second");

@@ -27,6 +27,7 @@
 
 #include "common/config.h"
 #include "common/lifecycle.h"
+#include "common/rlimit.h"
 #include "mockserver/scenario_check.h"
 #include "mockserver/scenario_json.h"
 #include "mockserver/scenario_read.h"
@@ -237,9 +238,9 @@ struct limit_row {
     }
 
 static const struct limit_row limit_rows[] = {
-    LIMIT("questions_per_window", LIMIT_INT, questions_per_window, 1, 1000000),
+    LIMIT("questions_per_window", LIMIT_INT, questions_per_window, 1, GK_RLIMIT_LIMIT_MAX),
     LIMIT("question_window", LIMIT_DURATION, question_window_us, 1000, DAY_US),
-    LIMIT("requests_per_second", LIMIT_INT, requests_per_second, 0, 10000000),
+    LIMIT("requests_per_second", LIMIT_INT, requests_per_second, 0, GK_RLIMIT_LIMIT_MAX),
     LIMIT("max_body", LIMIT_SIZE, max_body, 1024, INT64_C(1) << 30),
     LIMIT("max_conversations_per_space", LIMIT_INT, max_conversations_per_space, 1,
           100000000),

@@ -70,6 +70,9 @@ static const struct {
     {"", GK_MSG_ASKING_AI, "Genie could not answer this question. Please try again."},
 };
 
+/* The least time a message spends in the status it ends (or sticks) in. */
+#define STATUS_SHOWN_MIN_US 1000000
+
 static int64_t draw_span(struct gk_rng *r, struct mock_span s)
 {
     return gk_rng_range(r, s.min_us, s.max_us);
@@ -114,6 +117,7 @@ static enum gk_rc plan_message(struct mock_ws *ws, struct mock_msg *msg, int64_t
     spec.outcome = draw_outcome(&r, &b->outcomes);
     for (int s = 0; s < GK_LIFECYCLE_RUNNING_COUNT; s++)
         spec.dwell_us[s] = draw_span(&r, b->status_time[s]);
+    int64_t warehouse_us = spec.dwell_us[GK_MSG_PENDING_WAREHOUSE];
     if (!gk_rng_chance(&r, b->pending_warehouse_ratio))
         spec.dwell_us[GK_MSG_PENDING_WAREHOUSE] = 0;
 
@@ -143,9 +147,14 @@ static enum gk_rc plan_message(struct mock_ws *ws, struct mock_msg *msg, int64_t
     default:
         break;
     }
-    /* The status a message ends or sticks in is always visible. */
+    /* The status a message ends or sticks in is always visible, for as long
+     * as a poller needs to see it: a message failing at the warehouse waited
+     * for it (its drawn wait, even when this one was not to wait), and one
+     * ending in a status whose span is "0s" spends a second there. */
     if (spec.outcome >= GK_LIFECYCLE_FAILED && spec.dwell_us[spec.at] <= 0)
-        spec.dwell_us[spec.at] = 1000;
+        spec.dwell_us[spec.at] = spec.at == GK_MSG_PENDING_WAREHOUSE && warehouse_us > 0
+                                     ? warehouse_us
+                                     : STATUS_SHOWN_MIN_US;
 
     enum gk_rc rc = gk_lifecycle_plan(&msg->plan, &spec, err);
     if (rc != GK_OK)
@@ -212,7 +221,13 @@ static enum gk_rc new_msg(struct mock_ws *ws, struct mock_conv *conv,
         return rc;
     }
     ws->question_seq++;
-    /* Attachment ids carry the time the attachment appears, as real ones do. */
+    /* Attachment ids carry the time the attachment appears, as real ones do.
+     * They come from a generator of their own, seeded from the message id:
+     * made now with those future times, they would push the workspace's
+     * generator ahead, and every id it made until then (a conversation
+     * started a second later) would carry the future time too. */
+    struct gk_id_gen att_ids;
+    gk_id_gen_init(&att_ids, gk_rng_derive(m->seed, msg->id));
     int64_t sql_ms = -1, done_ms = now_ms;
     for (int i = 0; i < msg->plan.nsteps; i++) {
         enum gk_msg_status s = msg->plan.steps[i].status;
@@ -224,10 +239,10 @@ static enum gk_rc new_msg(struct mock_ws *ws, struct mock_conv *conv,
     }
     if (sql_ms < 0)
         sql_ms = now_ms;
-    gk_id_next(&ws->ids, sql_ms, msg->query_att_id);
+    gk_id_next(&att_ids, sql_ms, msg->query_att_id);
     gk_id_to_uuid(msg->query_att_id, msg->statement_id, NULL);
-    gk_id_next(&ws->ids, done_ms, msg->sugg_att_id);
-    gk_id_next(&ws->ids, done_ms, msg->text_att_id);
+    gk_id_next(&att_ids, done_ms, msg->sugg_att_id);
+    gk_id_next(&att_ids, done_ms, msg->text_att_id);
     *out = msg;
     return GK_OK;
 }
@@ -401,13 +416,17 @@ void mock_store_view(const struct mock *m, const struct mock_msg *msg, int64_t n
         v->text.purpose = a->has_sql ? GK_TEXT_PURPOSE_ANSWER : GK_TEXT_PURPOSE_FOLLOW_UP_QUESTION;
         v->att[n].attachment_id = (char *)msg->text_att_id;
         v->att[n++].text = &v->text;
-        if (a->has_sql && m->scenario.wire.legacy_query_result) {
-            v->legacy.statement_id = (char *)msg->statement_id;
-            v->legacy.row_count = v->meta.row_count;
-            v->legacy.has_row_count = true;
-            v->legacy.is_truncated = v->meta.is_truncated;
-            v->m.query_result = &v->legacy;
-        }
+    }
+    /* The deprecated message-level query_result: the statement id from the
+     * moment the query runs (as in the executing example), the row count
+     * once it is done. */
+    if (sql_visible && m->scenario.wire.legacy_query_result &&
+        (st == GK_MSG_EXECUTING_QUERY || completed)) {
+        v->legacy.statement_id = (char *)msg->statement_id;
+        v->legacy.row_count = v->meta.row_count;
+        v->legacy.has_row_count = completed;
+        v->legacy.is_truncated = v->meta.is_truncated;
+        v->m.query_result = &v->legacy;
     }
     if (n > 0) {
         v->m.attachments = v->att;

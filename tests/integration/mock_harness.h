@@ -28,6 +28,8 @@ struct h_reply {
 /* Starts the built-in scenario `name` (or the JSON text when it starts
  * with '{') with seed 7 and a manual clock; aborts the test on failure. */
 struct mock *h_start(const char *scenario);
+/* h_start with an extra PAT accepted everywhere (genie-mock --token). */
+struct mock *h_start_token(const char *scenario, const char *token);
 void h_stop(struct mock *m);
 /* Moves the manual clock forward. */
 void h_advance_ms(struct mock *m, int64_t ms);
@@ -49,6 +51,60 @@ struct h_reply h_call(const struct mock *m, size_t ws, const char *method,
 struct h_reply h_req(const struct mock *m, size_t ws, const char *method,
                      const char *path, const char *body, const char *token);
 void h_free(struct h_reply *r);
+
+/* Everything a request may carry beyond method and path; zero means none. */
+struct h_send {
+    const char *auth;           /* whole Authorization value, or NULL */
+    const char *body;           /* NULL: no body */
+    size_t body_len;            /* 0: strlen(body) */
+    const char *content_type;   /* with a body; NULL: application/json */
+    bool chunked;               /* send the body chunked, without Content-Length */
+    const char *const *headers; /* more "Name: value" lines, NULL-terminated */
+    const char *accept;         /* NULL: application/json */
+};
+
+/* One request as s describes it; reply as h_call (which is built on it). */
+struct h_reply h_send(const struct mock *m, size_t ws, const char *method,
+                      const char *path, const struct h_send *s);
+
+/* "Basic base64(id:secret)" into buf (cap bytes); returns buf. */
+const char *h_basic(const char *id, const char *secret, char *buf, size_t cap);
+
+/* The integer at key of r's JSON (which must be a JSON number). */
+int64_t h_int(const struct h_reply *r, const char *key);
+
+/* A conversation and one of its messages, by id. */
+struct h_ids {
+    char conv[GK_ID_SIZE], msg[GK_ID_SIZE];
+};
+
+/* Starts a conversation with content in space as token; aborts the test
+ * unless the reply is 200. Returns the new ids. */
+struct h_ids h_start_conversation(const struct mock *m, size_t ws, const char *space,
+                                  const char *token, const char *content);
+/* GET the message ids names, in space, as token. */
+struct h_reply h_get_message(const struct mock *m, size_t ws, const char *space,
+                             const struct h_ids *ids, const char *token);
+
+/* POST /oidc/v1/token with a form body; auth is the whole Authorization
+ * value or NULL. */
+struct h_reply h_token_request(const struct mock *m, size_t ws, const char *form,
+                               const char *auth);
+/* An access token for client id/secret of workspace ws, asked for with Basic
+ * auth as the SDKs do, into out (GK_AUTH_TOKEN_SIZE is enough); aborts the
+ * test unless the reply is 200. */
+void h_mint(const struct mock *m, size_t ws, const char *id, const char *secret, char *out,
+            size_t cap);
+
+/* The string at key of object o, or "(absent)" when o has no string there:
+ * safe to hand to cr_assert_str_eq. */
+const char *h_jstr(const cJSON *o, const char *key);
+
+/* The Databricks error envelope: status, JSON with exactly error_code and a
+ * message containing needle (when not NULL), and an X-Request-Id header.
+ * Aborts the test otherwise. */
+void h_expect_envelope(const struct h_reply *r, long status, const char *error_code,
+                       const char *needle);
 
 /* The string at key of r's JSON, or NULL. */
 const char *h_str(const struct h_reply *r, const char *key);

@@ -242,7 +242,7 @@ static const struct broken {
      "got 86400"},
     /* limits and wire */
     {"{\"limits\": {\"questions_per_window\": 0}}",
-     "b.json: limits.questions_per_window: expected an integer from 1 to 1000000, got 0"},
+     "b.json: limits.questions_per_window: expected an integer from 1 to 100000, got 0"},
     {"{\"limits\": {\"questions_per_minute\": 5}}",
      "b.json: limits.questions_per_minute: unknown key..."},
     {"{\"limits\": {\"page_size_default\": 200}}",
