@@ -7,8 +7,10 @@
  * is recorded as a caller bug (GK_INTERNAL_ERROR) and reported at the end.
  *
  * What is left out, uniformly: NULL strings and objects, empty arrays (as
- * proto3 JSON does, and as the service does with `attachments`), and the
- * int64 fields where 0 means "not set" (timestamps, user_id). Known enum
+ * proto3 JSON does, and as the service does with `attachments`), the int64
+ * fields where 0 means "not set" (timestamps, user_id), and the numbers
+ * where 0 is a real value and a has_* flag says "set" (a DECIMAL column's
+ * type_precision/type_scale, a manifest's chunk and byte totals). Known enum
  * values print their wire name; an unknown one prints the raw string it was
  * decoded from, or nothing.
  */
@@ -271,6 +273,56 @@ static void put_rows(struct gk_codec_writer *w, const struct gk_statement_result
     gk_codec_write_end(w, ']');
 }
 
+static void put_column(struct gk_codec_writer *w, const struct gk_column *c)
+{
+    gk_codec_write_begin(w, NULL, '{');
+    gk_codec_write_str(w, "name", c->name);
+    gk_codec_write_i64(w, "position", c->position);
+    gk_codec_write_str(w, "type_name", c->type_name);
+    gk_codec_write_str(w, "type_text", c->type_text);
+    if (c->has_type_precision)
+        gk_codec_write_i64(w, "type_precision", c->type_precision);
+    if (c->has_type_scale)
+        gk_codec_write_i64(w, "type_scale", c->type_scale);
+    gk_codec_write_end(w, '}');
+}
+
+/* Members in the order of the captures (genie-api-examples.json). */
+static void put_manifest(struct gk_codec_writer *w, const struct gk_statement_manifest *m)
+{
+    gk_codec_write_begin(w, "manifest", '{');
+    gk_codec_write_str(w, "format", m->format);
+    gk_codec_write_begin(w, "schema", '{');
+    gk_codec_write_i64(w, "column_count", (int64_t)m->column_count);
+    if (gk_codec_write_array_ok(w, m->columns, m->column_count, "manifest.columns")) {
+        gk_codec_write_begin(w, "columns", '[');
+        for (size_t i = 0; i < m->column_count; i++)
+            put_column(w, &m->columns[i]);
+        gk_codec_write_end(w, ']');
+    }
+    gk_codec_write_end(w, '}');
+    gk_codec_write_i64(w, "total_row_count", m->total_row_count);
+    if (m->has_total_chunk_count)
+        gk_codec_write_i64(w, "total_chunk_count", m->total_chunk_count);
+    if (m->has_total_byte_count)
+        gk_codec_write_i64(w, "total_byte_count", m->total_byte_count);
+    gk_codec_write_bool(w, "truncated", m->truncated);
+    if (gk_codec_write_array_ok(w, m->chunks, m->chunk_count, "manifest.chunks")) {
+        gk_codec_write_begin(w, "chunks", '[');
+        for (size_t i = 0; i < m->chunk_count; i++) {
+            const struct gk_chunk_info *c = &m->chunks[i];
+            gk_codec_write_begin(w, NULL, '{');
+            gk_codec_write_i64(w, "chunk_index", c->chunk_index);
+            gk_codec_write_i64(w, "row_offset", c->row_offset);
+            gk_codec_write_i64(w, "row_count", c->row_count);
+            gk_codec_write_i64(w, "byte_count", c->byte_count);
+            gk_codec_write_end(w, '}');
+        }
+        gk_codec_write_end(w, ']');
+    }
+    gk_codec_write_end(w, '}');
+}
+
 static void put_statement_response(struct gk_codec_writer *w, const char *key,
                                    const struct gk_statement_response *s,
                                    const struct gk_codec_opts *o)
@@ -289,29 +341,8 @@ static void put_statement_response(struct gk_codec_writer *w, const char *key,
     }
     gk_codec_write_str(w, "sql_state", s->sql_state);
     gk_codec_write_end(w, '}');
-    if (s->manifest != NULL) {
-        const struct gk_statement_manifest *m = s->manifest;
-        gk_codec_write_begin(w, "manifest", '{');
-        gk_codec_write_str(w, "format", m->format);
-        gk_codec_write_begin(w, "schema", '{');
-        gk_codec_write_i64(w, "column_count", (int64_t)m->column_count);
-        if (gk_codec_write_array_ok(w, m->columns, m->column_count, "manifest.columns")) {
-            gk_codec_write_begin(w, "columns", '[');
-            for (size_t i = 0; i < m->column_count; i++) {
-                gk_codec_write_begin(w, NULL, '{');
-                gk_codec_write_str(w, "name", m->columns[i].name);
-                gk_codec_write_i64(w, "position", m->columns[i].position);
-                gk_codec_write_str(w, "type_name", m->columns[i].type_name);
-                gk_codec_write_str(w, "type_text", m->columns[i].type_text);
-                gk_codec_write_end(w, '}');
-            }
-            gk_codec_write_end(w, ']');
-        }
-        gk_codec_write_end(w, '}');
-        gk_codec_write_i64(w, "total_row_count", m->total_row_count);
-        gk_codec_write_bool(w, "truncated", m->truncated);
-        gk_codec_write_end(w, '}');
-    }
+    if (s->manifest != NULL)
+        put_manifest(w, s->manifest);
     if (s->result != NULL) {
         gk_codec_write_begin(w, "result", '{');
         gk_codec_write_i64(w, "chunk_index", s->result->chunk_index);

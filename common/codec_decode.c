@@ -263,6 +263,31 @@ static void dec_result(struct gk_codec_doc *d, const cJSON *o,
     }
 }
 
+/* An int32 member: true with *v set when it reads as an int64 in range;
+ * false (and *v untouched) when it is absent, unreadable or out of range. */
+static bool get_i32(const struct gk_codec_doc *d, const cJSON *o, const char *key,
+                    int32_t *v)
+{
+    int64_t x;
+    if (!gk_codec_doc_item_i64(d, gk_codec_doc_member(o, key), &x) || x < INT32_MIN ||
+        x > INT32_MAX)
+        return false;
+    *v = (int32_t)x;
+    return true;
+}
+
+static void dec_column(struct gk_codec_doc *d, const cJSON *c, struct gk_column *col)
+{
+    int32_t pos = 0;
+    get_i32(d, c, "position", &pos);
+    col->name = gk_codec_doc_str(d, c, "name");
+    col->position = pos;
+    col->type_name = gk_codec_doc_str(d, c, "type_name");
+    col->type_text = gk_codec_doc_str(d, c, "type_text");
+    col->has_type_precision = get_i32(d, c, "type_precision", &col->type_precision);
+    col->has_type_scale = get_i32(d, c, "type_scale", &col->type_scale);
+}
+
 static void dec_manifest(struct gk_codec_doc *d, const cJSON *o,
                          struct gk_statement_manifest *m)
 {
@@ -271,19 +296,26 @@ static void dec_manifest(struct gk_codec_doc *d, const cJSON *o,
 
     m->format = gk_codec_doc_str(d, o, "format");
     m->total_row_count = gk_codec_doc_i64(d, o, "total_row_count");
+    m->has_total_chunk_count = gk_codec_doc_item_i64(
+        d, gk_codec_doc_member(o, "total_chunk_count"), &m->total_chunk_count);
+    m->has_total_byte_count = gk_codec_doc_item_i64(
+        d, gk_codec_doc_member(o, "total_byte_count"), &m->total_byte_count);
     m->truncated = gk_codec_doc_bool(o, "truncated");
-    if ((m->columns = gk_codec_doc_alloc(d, n, sizeof *m->columns)) == NULL)
-        return;
-    for (; c != NULL; c = c->next) {
-        if (!cJSON_IsObject(c))
-            continue;
-        struct gk_column *col = &m->columns[m->column_count++];
-        int64_t pos = gk_codec_doc_i64(d, c, "position");
-        col->name = gk_codec_doc_str(d, c, "name");
-        col->position = pos >= INT32_MIN && pos <= INT32_MAX ? (int32_t)pos : 0;
-        col->type_name = gk_codec_doc_str(d, c, "type_name");
-        col->type_text = gk_codec_doc_str(d, c, "type_text");
-    }
+    if ((m->columns = gk_codec_doc_alloc(d, n, sizeof *m->columns)) != NULL)
+        for (; c != NULL; c = c->next)
+            if (cJSON_IsObject(c))
+                dec_column(d, c, &m->columns[m->column_count++]);
+    c = gk_codec_doc_arr(o, "chunks", &n);
+    if ((m->chunks = gk_codec_doc_alloc(d, n, sizeof *m->chunks)) != NULL)
+        for (; c != NULL; c = c->next) {
+            if (!cJSON_IsObject(c))
+                continue;
+            struct gk_chunk_info *k = &m->chunks[m->chunk_count++];
+            k->chunk_index = gk_codec_doc_i64(d, c, "chunk_index");
+            k->row_offset = gk_codec_doc_i64(d, c, "row_offset");
+            k->row_count = gk_codec_doc_i64(d, c, "row_count");
+            k->byte_count = gk_codec_doc_i64(d, c, "byte_count");
+        }
 }
 
 static void dec_statement(struct gk_codec_doc *d, const cJSON *o,

@@ -307,6 +307,7 @@ void gk_types_statement_manifest_cleanup(struct gk_statement_manifest *m)
         return;
     free(m->format);
     GK_TYPES_FREE_ARRAY(m->columns, m->column_count, gk_types_column_cleanup);
+    free(m->chunks); /* the chunk infos own nothing */
     memset(m, 0, sizeof *m);
 }
 

@@ -392,19 +392,44 @@ struct gk_statement_error {
     char *message;
 };
 
+/* A result column. type_precision and type_scale describe DECIMAL columns
+ * (the service sends both for them, nothing for other types); 0 is a real
+ * scale, so each is on the wire only when its has_* flag is set. */
 struct gk_column {
     char *name;
     int32_t position; /* 0-based */
     char *type_name;  /* GK_COLTYPE_MAP value */
     char *type_text;  /* e.g. "DECIMAL(28,2)" */
+    int32_t type_precision;
+    int32_t type_scale;
+    bool has_type_precision;
+    bool has_type_scale;
 };
 
+/* manifest.chunks[]: where each chunk of the result sits. byte_count is the
+ * service's size of the chunk; all four are always on the wire. */
+struct gk_chunk_info {
+    int64_t chunk_index;
+    int64_t row_offset;
+    int64_t row_count;
+    int64_t byte_count;
+};
+
+/* The result's manifest. total_chunk_count and total_byte_count may be 0
+ * for real (an empty result), so each is on the wire only when its has_*
+ * flag is set; chunks is absent while chunk_count is 0. */
 struct gk_statement_manifest {
     char *format; /* GK_FORMAT_MAP value, normally "JSON_ARRAY" */
     struct gk_column *columns;
     size_t column_count;
     int64_t total_row_count;
+    int64_t total_chunk_count;
+    int64_t total_byte_count;
+    bool has_total_chunk_count;
+    bool has_total_byte_count;
     bool truncated;
+    struct gk_chunk_info *chunks;
+    size_t chunk_count;
 };
 
 /* One row: values[i] is NULL for SQL NULL. */

@@ -165,8 +165,6 @@ static const char *default_type_text(enum gk_coltype t)
         return "SMALLINT";
     case GK_COLTYPE_BYTE:
         return "TINYINT";
-    case GK_COLTYPE_DECIMAL:
-        return "DECIMAL(10,2)";
     default:
         return gk_types_coltype_name(t);
     }
@@ -203,9 +201,24 @@ static enum gk_rc set_column(struct mock_answer *a, size_t i, const char *prefix
     return GK_OK;
 }
 
+/* A DECIMAL result column: type_text written from precision and scale (as
+ * the service does: "DECIMAL(10,0)" for a column declared bare DECIMAL),
+ * and both in their own fields. */
+static enum gk_rc set_decimal_column(struct mock_answer *a, size_t i, const char *prefix,
+                                     const char *name, int precision, int scale)
+{
+    char text[32];
+    snprintf(text, sizeof text, "DECIMAL(%d,%d)", precision, scale);
+    enum gk_rc rc = set_column(a, i, prefix, name, GK_COLTYPE_DECIMAL, text);
+    a->columns[i].type_precision = precision;
+    a->columns[i].type_scale = scale;
+    a->columns[i].has_type_precision = a->columns[i].has_type_scale = true;
+    return rc;
+}
+
 static enum gk_rc describe_columns(struct mock_answer *a)
 {
-    char alias[64], text[32];
+    char alias[64];
     for (size_t i = 0; i < a->column_count; i++) {
         const struct mock_column *c = a->sources[i].column;
         const char *name = c != NULL && c->name != NULL ? c->name : "column";
@@ -213,8 +226,13 @@ static enum gk_rc describe_columns(struct mock_answer *a)
         int p, s;
         switch (a->sources[i].agg) {
         case MOCK_ANSWER_AGG_NONE:
-            rc = set_column(a, i, "", name, c->type,
-                            c->type_text ? c->type_text : default_type_text(c->type));
+            if (c->type == GK_COLTYPE_DECIMAL) {
+                mock_answer_decimal(c, &p, &s);
+                rc = set_decimal_column(a, i, "", name, p, s);
+            } else {
+                rc = set_column(a, i, "", name, c->type,
+                                c->type_text ? c->type_text : default_type_text(c->type));
+            }
             break;
         case MOCK_ANSWER_AGG_MONTH:
             rc = set_column(a, i, "", "month", GK_COLTYPE_TIMESTAMP, "TIMESTAMP");
@@ -226,9 +244,8 @@ static enum gk_rc describe_columns(struct mock_answer *a)
         case MOCK_ANSWER_AGG_SUM:
             if (c->type == GK_COLTYPE_DECIMAL) { /* Spark: precision + 10, same scale */
                 mock_answer_decimal(c, &p, &s);
-                snprintf(text, sizeof text, "DECIMAL(%d,%d)", p + 10 > 38 ? 38 : p + 10,
-                         s);
-                rc = set_column(a, i, "total_", name, GK_COLTYPE_DECIMAL, text);
+                rc = set_decimal_column(a, i, "total_", name, p + 10 > 38 ? 38 : p + 10,
+                                        s);
             } else if (mock_answer_is_integer(c->type)) {
                 rc = set_column(a, i, "total_", name, GK_COLTYPE_LONG, "BIGINT");
             } else {
@@ -476,6 +493,26 @@ static char *dup_or_null(const char *s, bool *oom)
     return d;
 }
 
+/* The bytes a cell takes in a compact data_array: the JSON string with its
+ * escapes ('"', '\\' and control characters, as common/codec_write.c writes
+ * them), or null. */
+static int64_t json_cell_len(const char *s)
+{
+    if (s == NULL)
+        return 4;
+    int64_t n = 2;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' || *p == '\n' ||
+            *p == '\r' || *p == '\t')
+            n += 2;
+        else if (*p < 0x20)
+            n += 6; /* the six-byte hex escape */
+        else
+            n++;
+    }
+    return n;
+}
+
 enum gk_rc mock_answer_rows(const struct mock_answer *a, int64_t max_rows,
                             const char *statement_id, struct gk_statement_response *out,
                             struct gk_err *err)
@@ -509,6 +546,10 @@ enum gk_rc mock_answer_rows(const struct mock_answer *a, int64_t max_rows,
         m->columns[c].position = (int32_t)c;
         m->columns[c].type_name = dup_or_null(a->columns[c].type_name, &oom);
         m->columns[c].type_text = dup_or_null(a->columns[c].type_text, &oom);
+        m->columns[c].type_precision = a->columns[c].type_precision;
+        m->columns[c].type_scale = a->columns[c].type_scale;
+        m->columns[c].has_type_precision = a->columns[c].has_type_precision;
+        m->columns[c].has_type_scale = a->columns[c].has_type_scale;
     }
     m->truncated = n < total;
     m->total_row_count = m->truncated ? n : total;
@@ -516,16 +557,27 @@ enum gk_rc mock_answer_rows(const struct mock_answer *a, int64_t max_rows,
         goto fail;
     res->row_count = (size_t)n;
     char buf[MOCK_ANSWER_CELL_MAX];
+    int64_t bytes = n > 0 ? 2 + (n - 1) : 0; /* "[" rows "]", commas between */
     for (int64_t i = 0; i < n && !oom; i++) {
         struct gk_result_row *row = &res->rows[i];
         if ((row->values = calloc(a->column_count, sizeof *row->values)) == NULL)
             goto fail;
         row->value_count = a->column_count;
-        for (size_t c = 0; c < a->column_count; c++)
+        bytes += 2 + (int64_t)a->column_count - 1;
+        for (size_t c = 0; c < a->column_count; c++) {
             row->values[c] = dup_or_null(mock_answer_gen_cell(&g, i, c, buf), &oom);
+            bytes += json_cell_len(row->values[c]);
+        }
     }
-    if (oom)
+    if (oom || (m->chunks = calloc(1, sizeof *m->chunks)) == NULL)
         goto fail;
+    /* One chunk holds everything: the API sends a single inline chunk (at
+     * most 5,000 rows), so nothing is ever left for a next_chunk_index. */
+    m->chunk_count = 1;
+    m->chunks[0] = (struct gk_chunk_info){.row_count = n, .byte_count = bytes};
+    m->total_chunk_count = 1;
+    m->total_byte_count = bytes;
+    m->has_total_chunk_count = m->has_total_byte_count = true;
     mock_answer_gen_cleanup(&g);
     return GK_OK;
 fail:

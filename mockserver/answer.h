@@ -108,15 +108,22 @@ struct mock_answer {
  * epoch days) as "today", so answers do not depend on the clock. Returns
  * GK_OK; GK_OUT_OF_MEMORY with out zeroed; GK_INTERNAL_ERROR when out is NULL.
  */
-enum gk_rc mock_answer_make(const struct mock_space *sp, const char *question, bool has_sql,
-                            uint64_t seed, struct mock_answer *out, struct gk_err *err);
+enum gk_rc mock_answer_make(const struct mock_space *sp, const char *question,
+                            bool has_sql, uint64_t seed, struct mock_answer *out,
+                            struct gk_err *err);
 
 /*
  * Fills a statement response's manifest and result with the answer's rows:
  * at most max_rows of them (manifest.truncated set and total_row_count the
  * number returned when the cap cut them). Cells are strings, NULL for SQL
  * NULL, formatted as Databricks sends them (integers as digits, decimals
- * with their scale, dates YYYY-MM-DD, timestamps ISO 8601 UTC). Sets
+ * with exactly the type_scale their column announces and no more integer
+ * digits than its type_precision allows, dates YYYY-MM-DD, timestamps ISO
+ * 8601 UTC). DECIMAL columns carry type_precision and type_scale, matching
+ * their type_text. The manifest lists one chunk (index 0, offset 0, all the
+ * rows returned), total_chunk_count 1, and as byte_count and
+ * total_byte_count the exact size of the rows' compact data_array JSON (0
+ * when no row is returned). Sets
  * statement_id and state SUCCEEDED. Overwrites *out (it does not free what
  * was there). The rows depend only on the answer, so they are the same on
  * every call and the first n rows do not depend on max_rows; max_rows <= 0

@@ -138,7 +138,9 @@ enum gk_rc mock_answer_distinct_pool(const struct mock_column *c, size_t **idx,
 /* How many distinct group keys column c can give (0: not a usable key). */
 int64_t mock_answer_key_cardinality(const struct mock_column *c);
 
-/* A DECIMAL type's precision and scale, read from its type_text. */
+/* A DECIMAL column's precision and scale: the column's own (as the
+ * scenario loader read them), else read from its type_text, else Spark's
+ * bare DECIMAL, (10,0). */
 void mock_answer_decimal(const struct mock_column *c, int *precision, int *scale);
 
 /* Random access to the cells of a planned answer. */

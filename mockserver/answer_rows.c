@@ -113,8 +113,12 @@ static void int_range(const struct mock_column *c, int64_t *lo, int64_t *hi)
 
 void mock_answer_decimal(const struct mock_column *c, int *precision, int *scale)
 {
-    int p = 10, s = 2;
-    if (c != NULL && c->type_text != NULL) {
+    int p = 10, s = 0; /* Spark's bare DECIMAL */
+    if (c != NULL && c->precision >= 1 && c->precision <= 38 && c->scale >= 0 &&
+        c->scale <= c->precision) {
+        p = c->precision; /* as the scenario loader read it */
+        s = c->scale;
+    } else if (c != NULL && c->type_text != NULL) {
         const char *q = strchr(c->type_text, '(');
         int pp, ss;
         if (q != NULL && sscanf(q, "(%d,%d)", &pp, &ss) == 2 && pp >= 1 && pp <= 38 &&
@@ -123,11 +127,10 @@ void mock_answer_decimal(const struct mock_column *c, int *precision, int *scale
             s = ss;
         } else if (q != NULL && sscanf(q, "(%d)", &pp) == 1 && pp >= 1 && pp <= 38) {
             p = pp;
-            s = 0;
         }
     }
     *precision = p;
-    *scale = s > 18 ? 18 : s;
+    *scale = s;
 }
 
 struct pool_ref {
@@ -300,7 +303,15 @@ static const char *fmt_int(char *buf, double v)
     return buf;
 }
 
-static const char *fmt_decimal(char *buf, double v, int scale)
+/* Significant digits a double carries cleanly through "%.*f": past them
+ * the digits printed are binary noise, so they are printed as zeros. */
+#define DECIMAL_CLEAN_DIGITS 15
+
+/* v as a DECIMAL(precision, scale) literal: exactly scale decimals, and
+ * never more than precision - scale integer digits (a value beyond the type
+ * is clamped to its largest, 99...9.9...9, as the sums of very wide types
+ * could otherwise be). */
+static const char *fmt_decimal(char *buf, double v, int precision, int scale)
 {
     double unit = 0.5;
     for (int i = 0; i < scale; i++)
@@ -309,7 +320,36 @@ static const char *fmt_decimal(char *buf, double v, int scale)
         v = 0.0; /* never "-0.00" */
     if (fabs(v) > 1e30)
         v = v < 0 ? -1e30 : 1e30;
-    snprintf(buf, MOCK_ANSWER_CELL_MAX, "%.*f", scale, v);
+    int int_digits = 0;
+    for (double ten = 1.0; int_digits < 40 && fabs(v) >= ten; ten *= 10.0)
+        int_digits++;
+    int shown = DECIMAL_CLEAN_DIGITS - int_digits;
+    shown = shown < 0 ? 0 : shown > scale ? scale : shown;
+    int n = snprintf(buf, MOCK_ANSWER_CELL_MAX, "%.*f", shown, v);
+    const char *dot = strchr(buf, '.');
+    size_t whole = dot != NULL ? (size_t)(dot - buf) : (size_t)n;
+    size_t sign = buf[0] == '-';
+    whole -= sign;
+    if (whole == 1 && buf[sign] == '0')
+        whole = 0; /* "0.25" has no integer digit to count */
+    if (whole > (size_t)(precision - scale)) {
+        n = (int)sign;
+        for (int i = 0; i < precision - scale; i++)
+            buf[n++] = '9';
+        if (n == (int)sign)
+            buf[n++] = '0';
+        if (scale > 0)
+            buf[n++] = '.';
+        for (int i = 0; i < scale; i++)
+            buf[n++] = '9';
+        buf[n] = '\0';
+        return buf;
+    }
+    if (shown == 0 && scale > 0)
+        buf[n++] = '.';
+    for (int i = shown; i < scale; i++)
+        buf[n++] = '0';
+    buf[n] = '\0';
     return buf;
 }
 
@@ -359,14 +399,21 @@ static const char *fmt_timestamp(char *buf, int64_t day, int64_t ms_of_day)
     return buf;
 }
 
-/* Formats v for a measure of type t (sums of integers are integers). */
-static const char *fmt_measure(char *buf, const struct mock_column *c, double v)
+/* Formats v for result column rc computed from source column c (sums of
+ * integers are integers). A DECIMAL is printed with the precision and scale
+ * the manifest announces for rc, so the two cannot disagree. */
+static const char *fmt_measure(char *buf, const struct gk_column *rc,
+                               const struct mock_column *c, double v)
 {
     int p, s;
     switch (c->type) {
     case GK_COLTYPE_DECIMAL:
         mock_answer_decimal(c, &p, &s);
-        return fmt_decimal(buf, v, s);
+        if (rc->has_type_precision && rc->has_type_scale) {
+            p = rc->type_precision;
+            s = rc->type_scale;
+        }
+        return fmt_decimal(buf, v, p, s);
     case GK_COLTYPE_DOUBLE:
     case GK_COLTYPE_FLOAT:
         return fmt_double(buf, v);
@@ -454,8 +501,9 @@ static const char *value_cell(const struct mock_answer_gen *g, int64_t i, size_t
     case GK_COLTYPE_DECIMAL:
     case GK_COLTYPE_DOUBLE:
     case GK_COLTYPE_FLOAT:
-        return fmt_measure(
-            buf, col, sorted ? lo + (hi - lo) * (1 - t) * (1 - t) : lo + (hi - lo) * t);
+        return fmt_measure(buf, &a->columns[c], col,
+                           sorted ? lo + (hi - lo) * (1 - t) * (1 - t)
+                                  : lo + (hi - lo) * t);
     case GK_COLTYPE_DATE:
         return fmt_date(buf, dhi - (int64_t)floor((double)(dhi - dlo + 1) * t));
     case GK_COLTYPE_TIMESTAMP: {
@@ -550,7 +598,7 @@ const char *mock_answer_gen_cell(const struct mock_answer_gen *g, int64_t i, siz
         return fmt_int(buf, x.count);
     case MOCK_ANSWER_AGG_SUM:
         x = agg_row(a, i);
-        return x.empty ? NULL : fmt_measure(buf, s->column, x.sum);
+        return x.empty ? NULL : fmt_measure(buf, &a->columns[c], s->column, x.sum);
     case MOCK_ANSWER_AGG_AVG:
         x = agg_row(a, i);
         return x.empty ? NULL : fmt_double(buf, x.avg);

@@ -396,6 +396,68 @@ Test(answer, rows_do_not_depend_on_the_cap_or_the_call)
     GK_ASSERT_NO_LEAKS();
 }
 
+/* ---- the manifest describes the rows ---- */
+
+/* The length of the JSON array or object at p, through its closing
+ * bracket; brackets inside strings do not count. */
+static size_t json_span(const char *p)
+{
+    size_t depth = 0, i = 0;
+    bool in_string = false;
+    for (; p[i] != '\0'; i++) {
+        if (in_string) {
+            if (p[i] == '\\')
+                i++;
+            else if (p[i] == '"')
+                in_string = false;
+        } else if (p[i] == '"') {
+            in_string = true;
+        } else if (p[i] == '[' || p[i] == '{') {
+            depth++;
+        } else if ((p[i] == ']' || p[i] == '}') && --depth == 0) {
+            return i + 1;
+        }
+    }
+    cr_assert_fail("unbalanced JSON: %s", p);
+    return 0;
+}
+
+static bool decimal_type_agrees(const struct gk_column *col);
+
+/* One chunk holding every row returned, the byte counts equal to the size
+ * of the data_array as encoded, and precision and scale on the DECIMAL
+ * columns only, agreeing with their type_text. */
+static void check_manifest(const struct gk_statement_response *r, const char *what)
+{
+    const struct gk_statement_manifest *m = r->manifest;
+    int64_t n = (int64_t)r->result->row_count;
+    cr_assert(m->has_total_chunk_count && m->has_total_byte_count, "%s", what);
+    cr_assert_eq(m->total_chunk_count, 1, "%s", what);
+    cr_assert_eq(m->chunk_count, 1, "%s", what);
+    const struct gk_chunk_info *k = &m->chunks[0];
+    cr_assert(k->chunk_index == 0 && k->row_offset == 0, "%s", what);
+    cr_assert_eq(k->row_count, n, "%s", what);
+    cr_assert_eq(k->row_count, m->total_row_count, "%s", what);
+    cr_assert_eq(k->byte_count, m->total_byte_count, "%s", what);
+    char *body = encode(r);
+    const char *rows_at = strstr(body, "\"data_array\":");
+    size_t sent = rows_at != NULL ? json_span(rows_at + strlen("\"data_array\":")) : 0;
+    cr_assert_eq(k->byte_count, (int64_t)sent,
+                 "%s: byte_count %lld, data_array %zu bytes", what,
+                 (long long)k->byte_count, sent);
+    cr_assert_eq(n == 0, sent == 0, "%s", what);
+    free(body);
+    for (size_t c = 0; c < m->column_count; c++) {
+        const struct gk_column *col = &m->columns[c];
+        if (strcmp(col->type_name, "DECIMAL") == 0)
+            cr_assert(decimal_type_agrees(col), "%s: %s %s (%d,%d)", what, col->name,
+                      col->type_text, (int)col->type_precision, (int)col->type_scale);
+        else
+            cr_assert(!col->has_type_precision && !col->has_type_scale, "%s: %s %s", what,
+                      col->name, col->type_text);
+    }
+}
+
 /* ---- rows agree with the SQL ---- */
 
 static double num(const char *s)
@@ -514,16 +576,46 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-/* Is cell the way Databricks' JSON_ARRAY writes a value of this type? */
-static bool well_formed(const char *type, const char *v)
+/* A DECIMAL column announces its precision and scale twice, in type_text
+ * and in type_precision / type_scale: do they agree? */
+static bool decimal_type_agrees(const struct gk_column *col)
 {
+    char text[32];
+    if (!col->has_type_precision || !col->has_type_scale)
+        return false;
+    snprintf(text, sizeof text, "DECIMAL(%d,%d)", (int)col->type_precision,
+             (int)col->type_scale);
+    return strcmp(col->type_name, "DECIMAL") == 0 && strcmp(col->type_text, text) == 0 &&
+           col->type_precision >= 1 && col->type_precision <= 38 &&
+           col->type_scale >= 0 && col->type_scale <= col->type_precision;
+}
+
+/* Is v a literal of col's DECIMAL(p,s): exactly s decimals (no point when
+ * s is 0) and at most p - s integer digits (none counted for "0.xx")? */
+static bool decimal_fits(const struct gk_column *col, const char *v)
+{
+    const char *p = v + (v[0] == '-');
+    size_t whole = strcspn(p, "."), scale = (size_t)col->type_scale;
+    size_t frac = p[whole] == '.' ? strlen(p + whole + 1) : 0;
+    if (!decimal_type_agrees(col) || whole == 0 || !all_digits(p, whole) ||
+        (p[whole] == '.') != (scale > 0) || frac != scale ||
+        !all_digits(p + whole + 1, frac) || (whole > 1 && p[0] == '0'))
+        return false;
+    if (whole == 1 && p[0] == '0')
+        whole = 0;
+    return whole <= (size_t)(col->type_precision - col->type_scale);
+}
+
+/* Is cell the way Databricks' JSON_ARRAY writes a value of this column? */
+static bool well_formed(const struct gk_column *col, const char *v)
+{
+    const char *type = col->type_name;
     const char *p = v + (v[0] == '-');
     size_t n = strlen(p);
     if (strcmp(type, "LONG") == 0 || strcmp(type, "INT") == 0)
         return n > 0 && all_digits(p, n) && (p[0] != '0' || n == 1);
-    if (strcmp(type, "DECIMAL") == 0) /* scale 2 */
-        return n >= 4 && p[n - 3] == '.' && all_digits(p, n - 3) &&
-               all_digits(p + n - 2, 2);
+    if (strcmp(type, "DECIMAL") == 0)
+        return decimal_fits(col, v);
     if (strcmp(type, "DOUBLE") == 0) {
         const char *dot = strchr(p, '.');
         return dot != NULL && dot > p && all_digits(p, (size_t)(dot - p)) &&
@@ -564,8 +656,8 @@ Test(answer, listing_cells_are_formatted_and_dates_descend)
                 nulls++;
                 continue;
             }
-            cr_assert(well_formed(a.columns[c].type_name, v[c]), "%s cell \"%s\"",
-                      a.columns[c].type_name, v[c]);
+            cr_assert(well_formed(&r.manifest->columns[c], v[c]), "%s cell \"%s\"",
+                      a.columns[c].type_text, v[c]);
         }
         cr_assert_not_null(v[1], "the ORDER BY column has no NULLs");
         if (j > 0)
@@ -671,6 +763,7 @@ Test(answer, listing_all_rows_is_truncated_at_the_cap)
                      cases[i].truncated ? (int64_t)cases[i].rows : a.total_rows);
         cr_assert_eq(r.result->chunk_index, 0);
         cr_assert_eq(r.result->row_offset, 0);
+        check_manifest(&r, "list all orders");
         gk_types_statement_response_cleanup(&r);
     }
     mock_answer_cleanup(&a);
@@ -686,9 +779,11 @@ Test(answer, statement_response_survives_the_wire)
     struct gk_statement_response r, back;
     rows(&a, 5000, &r);
     char *body = encode(&r);
-    cr_assert_not_null(
-        strstr(body, "\"type_name\":\"DECIMAL\",\"type_text\":\"DECIMAL(28,2)\""), "%s",
-        body);
+    cr_assert_not_null(strstr(body, "\"type_name\":\"DECIMAL\",\"type_text\":"
+                                    "\"DECIMAL(28,2)\",\"type_precision\":28,"
+                                    "\"type_scale\":2}"),
+                       "%s", body);
+    check_manifest(&r, "total sales by region last month");
     cr_assert_not_null(strstr(body, "\"data_array\":[[\""), "cells are strings: %s",
                        body);
     struct gk_err err = {0};
@@ -699,17 +794,93 @@ Test(answer, statement_response_survives_the_wire)
     cr_assert_eq(back.manifest->column_count, 2);
     cr_assert_str_eq(back.manifest->columns[0].type_name, "STRING");
     cr_assert_str_eq(back.manifest->columns[1].name, "total_amount");
+    cr_assert_eq(back.manifest->columns[1].type_precision, 28);
+    cr_assert_eq(back.manifest->columns[1].type_scale, 2);
+    cr_assert(!back.manifest->columns[0].has_type_precision);
+    cr_assert_eq(back.manifest->total_byte_count, r.manifest->total_byte_count);
+    cr_assert_eq(back.manifest->chunks[0].row_count, 4);
     cr_assert_eq(back.result->row_count, 4);
     for (size_t j = 0; j < 4; j++) {
         cr_assert_str_eq(back.result->rows[j].values[0], r.result->rows[j].values[0]);
         cr_assert_str_eq(back.result->rows[j].values[1], r.result->rows[j].values[1]);
-        cr_assert(well_formed("DECIMAL", back.result->rows[j].values[1]), "%s",
-                  back.result->rows[j].values[1]);
+        cr_assert(well_formed(&back.manifest->columns[1], back.result->rows[j].values[1]),
+                  "%s", back.result->rows[j].values[1]);
     }
     free(body);
     gk_types_statement_response_cleanup(&back);
     gk_types_statement_response_cleanup(&r);
     mock_answer_cleanup(&a);
+    space_free(sp);
+    GK_ASSERT_NO_LEAKS();
+}
+
+/* DECIMAL columns of every shape: bare, no type_text at all, precision and
+ * scale only in the struct (as the scenario loader fills them), scale 0,
+ * scale = precision, a scale past 18, and a type too narrow for its sums. */
+static const struct col_spec decimal_cols[] = {
+    {"desk", GK_COLTYPE_STRING, "STRING", "FX|Rates|Credit", 0, 0, 0},
+    {"bare", GK_COLTYPE_DECIMAL, "DECIMAL", NULL, 1, 900, 0},
+    {"wide", GK_COLTYPE_DECIMAL, "DECIMAL(38,6)", NULL, -5e6, 5e6, 0.1},
+    {"rate", GK_COLTYPE_DECIMAL, "DECIMAL(5,5)", NULL, 0, 0.99999, 0},
+    {"fine", GK_COLTYPE_DECIMAL, "DECIMAL(30,20)", NULL, 1000, 9999, 0},
+    {"tight", GK_COLTYPE_DECIMAL, "DECIMAL(38,36)", NULL, 0, 99, 0},
+    {"loaded", GK_COLTYPE_DECIMAL, NULL, NULL, 0, 500, 0}, /* (12,3) set below */
+    {"untyped", GK_COLTYPE_DECIMAL, NULL, NULL, 0, 50, 0},
+};
+
+Test(answer, decimal_types_agree_with_their_cells)
+{
+    static const struct {
+        const char *q, *col, *type_text;
+    } cases[] = {
+        {"list all trades", "bare", "DECIMAL(10,0)"},
+        {"list all trades", "wide", "DECIMAL(38,6)"},
+        {"list all trades", "rate", "DECIMAL(5,5)"},
+        {"list all trades", "fine", "DECIMAL(30,20)"},
+        {"list all trades", "tight", "DECIMAL(38,36)"},
+        {"list all trades", "loaded", "DECIMAL(12,3)"},
+        {"list all trades", "untyped", "DECIMAL(10,0)"},
+        {"total bare by desk", "total_bare", "DECIMAL(20,0)"},
+        {"total wide by desk", "total_wide", "DECIMAL(38,6)"},
+        {"total rate by desk", "total_rate", "DECIMAL(15,5)"},
+        {"total fine by desk", "total_fine", "DECIMAL(38,20)"},
+        {"total tight by desk", "total_tight", "DECIMAL(38,36)"},
+        {"total loaded by desk", "total_loaded", "DECIMAL(22,3)"},
+    };
+    static const struct table_spec tables[] = {
+        {"main.risk.trades", 3000, decimal_cols, N(decimal_cols)}};
+    struct mock_space *sp = space_new(tables, 1);
+    sp->tables[0].columns[6].precision = 12;
+    sp->tables[0].columns[6].scale = 3;
+    for (size_t i = 0; i < N(cases); i++) {
+        struct mock_answer a;
+        struct gk_statement_response r;
+        make(sp, cases[i].q, 8, &a);
+        int c = col_index(&a, cases[i].col);
+        cr_assert_geq(c, 0, "%s: no %s in\n%s", cases[i].q, cases[i].col, a.sql);
+        rows(&a, 5000, &r);
+        check_manifest(&r, cases[i].q);
+        const struct gk_column *col = &r.manifest->columns[c];
+        cr_assert_str_eq(col->type_text, cases[i].type_text, "%s", cases[i].q);
+        size_t cells = 0;
+        for (size_t j = 0; j < r.result->row_count; j++) {
+            const char *v = r.result->rows[j].values[c];
+            if (v == NULL)
+                continue;
+            cells++;
+            cr_assert(decimal_fits(col, v), "%s: %s cell \"%s\"", cases[i].q,
+                      col->type_text, v);
+            if (strcmp(cases[i].col, "fine") == 0) /* 15 clean digits, then zeros */
+                cr_assert_str_eq(v + strlen(v) - 9, "000000000", "%s", v);
+            if (strcmp(cases[i].col, "total_rate") == 0) /* past DECIMAL(5,5) */
+                cr_assert_gt(strtod(v, NULL), 1.0, "a sum of many rates: %s", v);
+            if (strcmp(cases[i].col, "total_tight") == 0) /* sums beyond the type */
+                cr_assert_str_eq(v, "99.999999999999999999999999999999999999");
+        }
+        cr_assert_gt(cells, 0, "%s", cases[i].q);
+        gk_types_statement_response_cleanup(&r);
+        mock_answer_cleanup(&a);
+    }
     space_free(sp);
     GK_ASSERT_NO_LEAKS();
 }
@@ -828,12 +999,11 @@ static void check_answer(const struct mock_answer *a, const char *q)
         cr_assert_eq(r.result->rows[j].value_count, a->column_count);
         for (size_t c = 0; c < a->column_count; c++) {
             const char *v = r.result->rows[j].values[c];
-            cr_assert(v == NULL || well_formed(a->columns[c].type_name, v),
-                      "%s: %s \"%s\"", q, a->columns[c].type_name, v);
+            cr_assert(v == NULL || well_formed(&r.manifest->columns[c], v),
+                      "%s: %s \"%s\"", q, a->columns[c].type_text, v);
         }
     }
-    char *body = encode(&r);
-    free(body);
+    check_manifest(&r, q);
     gk_types_statement_response_cleanup(&r);
 }
 

@@ -265,11 +265,24 @@ static void fill_succeeded_statement(struct gk_statement_response *s)
     s->manifest->format = xstrdup("JSON_ARRAY");
     s->manifest->column_count = 2;
     s->manifest->columns = zalloc(2, sizeof *s->manifest->columns);
-    s->manifest->columns[0] =
-        (struct gk_column){xstrdup("region"), 0, xstrdup("STRING"), xstrdup("STRING")};
-    s->manifest->columns[1] = (struct gk_column){
-        xstrdup("total_sales"), 1, xstrdup("DECIMAL"), xstrdup("DECIMAL(28,2)")};
+    s->manifest->columns[0] = (struct gk_column){.name = xstrdup("region"),
+                                                 .type_name = xstrdup("STRING"),
+                                                 .type_text = xstrdup("STRING")};
+    s->manifest->columns[1] = (struct gk_column){.name = xstrdup("total_sales"),
+                                                 .position = 1,
+                                                 .type_name = xstrdup("DECIMAL"),
+                                                 .type_text = xstrdup("DECIMAL(28,2)"),
+                                                 .type_precision = 28,
+                                                 .type_scale = 2,
+                                                 .has_type_precision = true,
+                                                 .has_type_scale = true};
     s->manifest->total_row_count = 4;
+    s->manifest->total_chunk_count = 1;
+    s->manifest->total_byte_count = 312;
+    s->manifest->has_total_chunk_count = s->manifest->has_total_byte_count = true;
+    s->manifest->chunk_count = 1;
+    s->manifest->chunks = zalloc(1, sizeof *s->manifest->chunks);
+    s->manifest->chunks[0] = (struct gk_chunk_info){.row_count = 4, .byte_count = 312};
     s->result = zalloc(1, sizeof *s->result);
     s->result->row_count = 4;
     s->result->rows = zalloc(4, sizeof *s->result->rows);
@@ -291,6 +304,13 @@ Test(codec, a_built_statement_encodes_as_both_row_encodings)
     cr_assert_eq(gk_codec_encode_statement_response(&s, NULL, &out, NULL, NULL), GK_OK);
     assert_matches_example(out, "query_result_succeeded");
     free(out);
+    /* the legacy capture has no chunk list, totals or DECIMAL precision */
+    struct gk_statement_manifest *m = s.manifest;
+    free(m->chunks);
+    m->chunks = NULL;
+    m->chunk_count = 0;
+    m->has_total_chunk_count = m->has_total_byte_count = false;
+    m->columns[1].has_type_precision = m->columns[1].has_type_scale = false;
     cr_assert_eq(gk_codec_encode_statement_response(&s, &typed, &out, NULL, NULL), GK_OK);
     assert_matches_example(out, "query_result_succeeded_legacy_typed_rows");
     free(out);
