@@ -12,6 +12,7 @@
 #include "common/codec_write.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,41 @@ void gk_codec_write_i64_set(struct gk_codec_writer *w, const char *key, int64_t 
 {
     if (v != 0)
         gk_codec_write_i64(w, key, v);
+}
+
+void gk_codec_write_double(struct gk_codec_writer *w, const char *key, double v,
+                           int decimals)
+{
+    /* The integer part through %.0f (no decimal point, so nothing for
+     * LC_NUMERIC to change; exact digits at any size), the fraction as an
+     * integer number of 10^-decimals units, carried when it rounds up. */
+    static const int64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                    100000, 1000000, 10000000, 100000000, 1000000000};
+    char num[320]; /* DBL_MAX has 309 digits */
+    double ip;
+    int n;
+
+    if (isnan(v) || isinf(v)) {
+        gk_codec_write_null(w, key);
+        return;
+    }
+    decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
+    int64_t units = llround(modf(fabs(v), &ip) * (double)pow10[decimals]);
+    if (units == pow10[decimals]) {
+        ip += 1;
+        units = 0;
+    }
+    const char *sign = v < 0 && (ip != 0 || units != 0) ? "-" : "";
+    if (decimals == 0)
+        n = snprintf(num, sizeof num, "%s%.0f", sign, ip);
+    else
+        n = snprintf(num, sizeof num, "%s%.0f.%0*" PRId64, sign, ip, decimals, units);
+    if (n < 0 || (size_t)n >= sizeof num) {
+        gk_codec_write_fail(w, GK_INTERNAL_ERROR, "encode: cannot format a double");
+        return;
+    }
+    put_key(w, key);
+    put_raw(w, num, (size_t)n);
 }
 
 void gk_codec_write_bool(struct gk_codec_writer *w, const char *key, bool b)

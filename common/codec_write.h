@@ -1,6 +1,7 @@
 /*
  * codec_write: the append-only JSON writer under the codec's encoders.
- * PRIVATE to common/codec*.c.
+ * Used by the codec and by the programs for their own JSON output (admin API,
+ * journal, audit log, reports).
  *
  * Why not cJSON: printing int64 values exactly (cJSON keeps numbers as
  * doubles, which lose digits above 2^53), and skipping the tree cJSON would
@@ -53,6 +54,14 @@ void gk_codec_write_null(struct gk_codec_writer *w, const char *key);
 void gk_codec_write_i64(struct gk_codec_writer *w, const char *key, int64_t v);
 /* The same, but left out when v is 0 ("not set": timestamps, user ids). */
 void gk_codec_write_i64_set(struct gk_codec_writer *w, const char *key, int64_t v);
+/*
+ * A double as a JSON number with exactly `decimals` digits after the point
+ * (clamped to 0..9), rounded half away from zero: 12.5 with 3 is 12.500,
+ * 1e20 with 1 is 100000000000000000000.0. Never depends on the locale (no
+ * "12,500"). NaN and infinities, which JSON cannot carry, print as null.
+ */
+void gk_codec_write_double(struct gk_codec_writer *w, const char *key, double v,
+                           int decimals);
 void gk_codec_write_bool(struct gk_codec_writer *w, const char *key, bool b);
 /* Fails with GK_INTERNAL_ERROR "<what>: required but NULL" when p is NULL. */
 void gk_codec_write_require(struct gk_codec_writer *w, const void *p, const char *what);

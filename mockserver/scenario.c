@@ -28,6 +28,7 @@
 #include "common/config.h"
 #include "common/lifecycle.h"
 #include "common/rlimit.h"
+#include "mockserver/builtin.h"
 #include "mockserver/scenario_check.h"
 #include "mockserver/scenario_json.h"
 #include "mockserver/scenario_read.h"
@@ -318,13 +319,43 @@ static enum gk_rc read_wire(struct mock_sj *r, const struct mock_sj_node *root,
     return rc;
 }
 
+/* "faults": fault rules (mockserver/fault.h), in the order they are tried. */
+static enum gk_rc read_faults(struct mock_sj *r, const struct mock_sj_node *root,
+                              struct mock_fault_set *set)
+{
+    const struct mock_sj_node *v = mock_sj_get(root, "faults");
+    size_t n = 0, i = 0;
+    enum gk_rc rc;
+
+    if (v == NULL)
+        return GK_OK;
+    size_t mark = mock_sj_push_key(r, "faults");
+    rc = mock_sj_array(r, v, "an array of fault rules", &n);
+    for (const struct mock_sj_node *e = mock_sj_first(v); rc == GK_OK && e != NULL;
+         e = mock_sj_next(e), i++) {
+        struct mock_fault_rule rule;
+        size_t at = mock_sj_push_index(r, i);
+        rc = mock_fault_read(r, e, &rule);
+        for (size_t k = 0; rc == GK_OK && k < set->count; k++)
+            if (strcmp(set->rules[k].name, rule.name) == 0)
+                rc = mock_sj_fail(r, "name: \"%s\" is already the name of faults[%zu]",
+                                  rule.name, k);
+        if (rc == GK_OK && (rc = mock_fault_add(set, &rule, r->err)) != GK_OK)
+            rc = mock_sj_oom(r);
+        mock_fault_rule_cleanup(&rule);
+        mock_sj_pop(r, at);
+    }
+    mock_sj_pop(r, mark);
+    return rc;
+}
+
 /* ---- the whole file ---- */
 
 static enum gk_rc read_root(struct mock_sj *r, struct mock_scenario *s,
                             const char *default_name)
 {
     static const char *const keys[] = {"name",   "seed", "workspaces", "behaviour",
-                                       "limits", "wire", NULL};
+                                       "limits", "wire", "faults",     "base", NULL};
     const struct mock_sj_node *root = r->root;
 
     set_defaults(s);
@@ -345,6 +376,8 @@ static enum gk_rc read_root(struct mock_sj *r, struct mock_scenario *s,
         rc = read_limits(r, root, &s->limits);
     if (rc == GK_OK)
         rc = read_wire(r, root, &s->wire);
+    if (rc == GK_OK)
+        rc = read_faults(r, root, &s->faults);
     return rc;
 }
 
@@ -364,6 +397,48 @@ static void base_name(const char *file, char *buf, size_t cap)
     snprintf(buf, cap, "%.*s", (int)len, base);
 }
 
+/* "base": the built-in scenario whose sections this one inherits (each
+ * top-level key the file leaves out), resolved recursively. */
+static enum gk_rc resolve_base(struct mock_sj *r, int depth)
+{
+    static const char *const skip[] = {"name", "base", NULL};
+    const struct mock_sj_node *v = mock_sj_get(r->root, "base");
+    const char *want = mock_sj_str(v);
+    enum gk_rc rc;
+
+    if (v == NULL)
+        return GK_OK;
+    size_t mark = mock_sj_push_key(r, "base");
+    if (want == NULL) {
+        rc = mock_sj_fail(r, "expected the name of a built-in scenario, got %s",
+                          mock_sj_kind(v));
+        goto out;
+    }
+    if (depth >= 4) {
+        rc = mock_sj_fail(r, "bases nest more than 4 deep (is there a cycle?)");
+        goto out;
+    }
+    const struct mock_builtin *b = mock_builtins;
+    while (b->name != NULL && strcmp(b->name, want) != 0)
+        b++;
+    if (b->name == NULL) {
+        char names[256] = "";
+        for (const struct mock_builtin *x = mock_builtins; x->name != NULL; x++)
+            if (strlen(names) + strlen(x->name) + 3 < sizeof names)
+                strcat(strcat(names, names[0] ? ", " : ""), x->name);
+        rc = mock_sj_fail(r, "\"%.64s\" is not a built-in scenario (%s)", want, names);
+        goto out;
+    }
+    struct mock_sj base;
+    if ((rc = mock_sj_parse(&base, b->name, b->text, b->len, r->err)) == GK_OK &&
+        (rc = resolve_base(&base, depth + 1)) == GK_OK)
+        rc = mock_sj_inherit(r, &base, skip);
+    mock_sj_cleanup(&base);
+out:
+    mock_sj_pop(r, mark);
+    return rc;
+}
+
 enum gk_rc mock_scenario_parse(const char *name, const char *text, size_t len,
                                struct mock_scenario *out, struct gk_err *err)
 {
@@ -375,6 +450,8 @@ enum gk_rc mock_scenario_parse(const char *name, const char *text, size_t len,
         name = "scenario";
     base_name(name, base, sizeof base);
     enum gk_rc rc = mock_sj_parse(&r, name, text, len, err);
+    if (rc == GK_OK)
+        rc = resolve_base(&r, 0);
     if (rc == GK_OK)
         rc = read_root(&r, out, base);
     mock_sj_cleanup(&r);
@@ -493,6 +570,7 @@ void mock_scenario_cleanup(struct mock_scenario *s)
     free(s->spaces);
     free_list(s->behaviour.failure_types, s->behaviour.failure_type_count);
     free(s->wire.rate_limit_error_code);
+    mock_fault_set_cleanup(&s->faults);
     free(s->name);
     memset(s, 0, sizeof *s);
 }

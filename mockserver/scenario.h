@@ -25,6 +25,7 @@
 
 #include "common/err.h"
 #include "common/types.h"
+#include "mockserver/fault.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -143,6 +144,7 @@ struct mock_scenario {
     struct mock_behaviour behaviour;
     struct mock_limits limits;
     struct mock_wire wire;
+    struct mock_fault_set faults; /* fault rules, in the order they are tried */
 };
 
 /*

@@ -356,6 +356,33 @@ const struct mock_sj_node *mock_sj_next(const struct mock_sj_node *element)
     return N(J(element)->next);
 }
 
+enum gk_rc mock_sj_inherit(struct mock_sj *r, struct mock_sj *base,
+                           const char *const *skip)
+{
+    cJSON *to = r->doc, *from = base->doc;
+    cJSON *it = from != NULL ? from->child : NULL;
+    while (it != NULL) {
+        cJSON *next = it->next;
+        bool skipped = false;
+        for (size_t i = 0; skip != NULL && skip[i] != NULL; i++)
+            skipped |= strcmp(skip[i], it->string) == 0;
+        if (!skipped && !cJSON_HasObjectItem(to, it->string)) {
+            cJSON *moved = cJSON_DetachItemViaPointer(from, it);
+            if (!cJSON_AddItemToObject(to, moved->string, moved)) {
+                cJSON_Delete(moved);
+                return mock_sj_oom(r);
+            }
+        }
+        it = next;
+    }
+    return GK_OK;
+}
+
+const char *mock_sj_member_key(const struct mock_sj_node *member)
+{
+    return J(member)->string;
+}
+
 /* ---- typed readers ---- */
 
 enum gk_rc mock_sj_string_value(struct mock_sj *r, const struct mock_sj_node *v,

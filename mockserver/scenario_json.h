@@ -1,6 +1,6 @@
 /*
  * scenario_json ("sj"): the strict JSON reader behind scenario files.
- * Private to mockserver/scenario*.c.
+ * Private to mockserver/ (scenario files and fault rules).
  *
  * It parses the text once (cJSON, which only scenario_json.c includes: the
  * nodes are handed out as an opaque struct mock_sj_node) and then answers
@@ -67,6 +67,15 @@ struct mock_sj_text {
  */
 enum gk_rc mock_sj_parse(struct mock_sj *r, const char *file, const char *text,
                          size_t len, struct gk_err *err);
+/*
+ * Moves every top-level member of base's document that r's document lacks
+ * into r's (a scenario's "base": what the file does not say, it inherits),
+ * except the keys in skip (NULL-terminated, may be NULL).
+ * GK_OK or GK_OUT_OF_MEMORY.
+ */
+enum gk_rc mock_sj_inherit(struct mock_sj *r, struct mock_sj *base,
+                           const char *const *skip);
+
 /* Frees the tree. Safe on a zeroed or cleaned-up reader. */
 void mock_sj_cleanup(struct mock_sj *r);
 
@@ -116,6 +125,9 @@ size_t mock_sj_count(const struct mock_sj_node *v);
  * element (NULL after the last). */
 const struct mock_sj_node *mock_sj_first(const struct mock_sj_node *array);
 const struct mock_sj_node *mock_sj_next(const struct mock_sj_node *element);
+/* The key of an object member reached with first/next over an object (both
+ * walk object members too), or NULL for an array element. */
+const char *mock_sj_member_key(const struct mock_sj_node *member);
 
 /* Typed readers for key of obj (see the top comment for absent keys). */
 enum gk_rc mock_sj_string(struct mock_sj *r, const struct mock_sj_node *obj,

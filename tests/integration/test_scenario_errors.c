@@ -31,7 +31,7 @@ static const struct broken {
      "b.json: workspaces[0].principles: unknown key (did you mean principals?)"},
     {"{\"behavior\": {}}", "b.json: behavior: unknown key (did you mean behaviour?)"},
     {"{\"zzz\": 1}",
-     "b.json: zzz: unknown key (known: name, seed, workspaces, behaviour, limits, wire)"},
+     "b.json: zzz: unknown key (known: name, seed, workspaces, behaviour, limits, wire, faults, base)"},
     {"{\"a b\": 1}", "b.json: \"a b\": unknown key..."},
     {"{\"seed\": 1, \"seed\": 2}", "b.json: seed: duplicate key"},
     {COL("\"kind\": \"x\""),
