@@ -21,6 +21,16 @@ struct mock_call {
     const struct mock_principal *principal; /* NULL before authentication */
     int64_t now_us;
     char request_id[GK_ID_UUID_SIZE];
+    /* Faults: the rule that fired for this call, if any; a question POST
+     * whose message's fate it forces reads it from here. */
+    const struct mock_fault_rule *fault;
+    /* What the observers (mockserver/observe.h) are told about this call. */
+    const struct mock_msg *shown;   /* a message whose status the reply shows */
+    enum gk_msg_status shown_status;
+    char error_code[64];            /* of an error reply */
+    char error_message[GK_ERR_MSG_MAX];
+    int64_t retry_after_s;          /* -1: no Retry-After */
+    bool question_throttled;
 };
 
 /* Answers with the Databricks error envelope for rc; the message is the
@@ -35,8 +45,14 @@ void mock_api_reply(struct mock_call *c, enum gk_rc rc, char *body, size_t len,
 /* Answers 429 with Retry-After for a wait of wait_us simulated microseconds. */
 void mock_api_throttle(struct mock_call *c, int64_t wait_us, const char *what);
 
-/* The Genie endpoints (api_genie.c) and the OAuth ones (api_oauth.c). */
+/* Records that the reply shows msg in status st (for the client report). */
+void mock_api_shown(struct mock_call *c, const struct mock_msg *msg, enum gk_msg_status st);
+
+/* The Genie endpoints (api_genie.c), the OAuth ones (api_oauth.c), and the
+ * admin API and /metrics (admin.c). */
 void mock_api_genie(struct mock_call *c);
 void mock_api_oauth(struct mock_call *c);
+void mock_api_admin(struct mock_call *c);
+void mock_api_metrics(struct mock_call *c);
 
 #endif

@@ -154,6 +154,7 @@ static void reply_message(struct mock_call *c, const struct mock_msg *msg)
     char *body;
     size_t len;
     mock_store_view(c->m, msg, c->now_us, &v);
+    mock_api_shown(c, msg, v.m.status);
     enum gk_rc rc = gk_codec_encode_message(&v.m, &o, &body, &len, &err);
     mock_api_reply(c, rc, body, len, &err);
 }
@@ -177,6 +178,7 @@ static bool accept_question(struct mock_call *c, struct gk_question_request *q)
                  c->ws->def->workspace_id, c->m->scenario.limits.questions_per_window,
                  (long long)(c->m->scenario.limits.question_window_us / 1000000));
         mock_api_throttle(c, wait, what);
+        c->question_throttled = true;
         gk_types_question_request_cleanup(q);
         return false;
     }
@@ -201,7 +203,8 @@ static void start_conversation(struct mock_call *c)
     if (sp == NULL || !accept_question(c, &q))
         return;
     /* A space at its conversation limit refuses here, before the slot. */
-    enum gk_rc rc = mock_store_start(c->ws, sp, c->principal, q.content, &conv, &msg, &err);
+    enum gk_rc rc = mock_store_start(c->ws, sp, c->principal, q.content, c->fault, &conv,
+                                     &msg, &err);
     gk_types_question_request_cleanup(&q);
     if (rc != GK_OK) {
         mock_api_fail_err(c, &err);
@@ -218,6 +221,7 @@ static void start_conversation(struct mock_call *c)
         .last_updated_timestamp = conv->created_ms,
     };
     mock_store_view(c->m, msg, c->now_us, &v);
+    mock_api_shown(c, msg, v.m.status);
     struct gk_start_conversation s = {.conversation_id = conv->id,
                                       .message_id = msg->id,
                                       .conversation = &gc,
@@ -238,7 +242,8 @@ static void create_message(struct mock_call *c)
 
     if (conv == NULL || !accept_question(c, &q))
         return;
-    enum gk_rc rc = mock_store_follow_up(c->ws, conv, c->principal, q.content, &msg, &err);
+    enum gk_rc rc =
+        mock_store_follow_up(c->ws, conv, c->principal, q.content, c->fault, &msg, &err);
     gk_types_question_request_cleanup(&q);
     if (rc != GK_OK) {
         mock_api_fail_err(c, &err);

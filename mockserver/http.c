@@ -21,18 +21,34 @@
 #define _DEFAULT_SOURCE /* inet_ntop, strncasecmp under -std=c11 */
 #include "mockserver/http.h"
 
+#include "common/clock.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+struct conn_ctx;
+
+/* Suspended connections waiting for their delay to pass. */
+struct timers {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    bool running, stopping;
+    struct conn_ctx **items;
+    size_t count, cap;
+};
+
 struct mock_http_server {
     struct MHD_Daemon *daemon;
     struct mock_http_opts opts;
     uint16_t port;
+    struct timers timers;
 };
 
 struct conn_ctx {
@@ -44,6 +60,11 @@ struct conn_ctx {
     bool seen;   /* the headers-only first call has happened */
     bool too_large; /* the body passed the cap: the rest is discarded */
     bool done;   /* a response is queued */
+    /* A delayed answer: held while the connection is suspended. */
+    struct mock_response pending;
+    bool suspended;
+    bool resumed; /* the timer fired: answer on the next call */
+    int64_t due_us;
 };
 
 void mock_response_header(struct mock_response *resp, const char *name, const char *fmt,
@@ -88,6 +109,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     free(c->uri);
     free(c->body);
+    free(c->pending.body);
     free(c);
     *con_cls = NULL;
 }
@@ -119,15 +141,96 @@ static void fill_request(struct conn_ctx *c, const char *method)
         snprintf(r->remote_ip, sizeof r->remote_ip, "unknown");
 }
 
+static bool grow_timers(struct timers *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 16;
+    struct conn_ctx **p = realloc(t->items, cap * sizeof *p);
+    if (p == NULL)
+        return false;
+    t->items = p;
+    t->cap = cap;
+    return true;
+}
+
+/* RESET: the reply claims its full length, sends the first half, and the
+ * connection is closed in the middle of the body. */
+struct reset_body {
+    char *body;
+    size_t half;
+};
+
+static ssize_t reset_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct reset_body *r = cls;
+    if (pos >= r->half)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = r->half - (size_t)pos < max ? r->half - (size_t)pos : max;
+    memcpy(buf, r->body + pos, n);
+    return (ssize_t)n;
+}
+
+static void reset_free(void *cls)
+{
+    struct reset_body *r = cls;
+    free(r->body);
+    free(r);
+}
+
+/* MALFORMED: the same bytes, but not JSON any more. */
+static void corrupt(struct mock_response *resp)
+{
+    char *colon = resp->body != NULL ? memchr(resp->body, ':', resp->body_len) : NULL;
+    if (colon != NULL) {
+        *colon = '=';
+        return;
+    }
+    free(resp->body);
+    resp->body = strdup("<html><body>Bad Gateway</body></html>");
+    resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
+}
+
 static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *resp)
 {
-    struct MHD_Response *m = MHD_create_response_from_buffer(
-        resp->body_len, resp->body != NULL ? resp->body : (void *)"",
-        resp->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (m == NULL) {
+    struct MHD_Response *m;
+
+    c->done = true;
+    switch (resp->transport) {
+    case MOCK_FAULT_DROP:
+    case MOCK_FAULT_HANG: /* a hang that outlived its limit ends as a drop */
         free(resp->body);
+        resp->body = NULL;
         return MHD_NO;
+    case MOCK_FAULT_TRUNCATE:
+        resp->body_len /= 2;
+        break;
+    case MOCK_FAULT_MALFORMED:
+        corrupt(resp);
+        break;
+    default:
+        break;
     }
+    if (resp->transport == MOCK_FAULT_RESET && resp->body_len > 1) {
+        struct reset_body *r = malloc(sizeof *r);
+        if (r == NULL) {
+            free(resp->body);
+            return MHD_NO;
+        }
+        r->body = resp->body;
+        r->half = resp->body_len / 2;
+        m = MHD_create_response_from_callback(resp->body_len, 4096, reset_reader, r,
+                                              reset_free);
+        if (m == NULL)
+            reset_free(r);
+    } else {
+        m = MHD_create_response_from_buffer(
+            resp->body_len, resp->body != NULL ? resp->body : (void *)"",
+            resp->body != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        if (m == NULL)
+            free(resp->body);
+    }
+    resp->body = NULL;
+    if (m == NULL)
+        return MHD_NO;
     MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE,
                             resp->content_type != NULL ? resp->content_type
                                                        : "application/json");
@@ -135,8 +238,72 @@ static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *r
         MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
     enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)resp->status, m);
     MHD_destroy_response(m);
-    c->done = true;
     return ret;
+}
+
+/* ---- delays: suspend now, resume from the timer thread when due ---- */
+
+static void *timer_main(void *arg)
+{
+    struct mock_http_server *s = arg;
+    struct timers *t = &s->timers;
+
+    pthread_mutex_lock(&t->lock);
+    while (!t->stopping || t->count > 0) {
+        int64_t now = gk_clock_system_mono_us(), next = INT64_MAX;
+        for (size_t i = 0; i < t->count;) {
+            struct conn_ctx *c = t->items[i];
+            if (t->stopping || c->due_us <= now) {
+                t->items[i] = t->items[--t->count];
+                c->resumed = true;
+                if (t->stopping)
+                    c->pending.transport = MOCK_FAULT_DROP;
+                MHD_resume_connection(c->conn);
+                continue;
+            }
+            if (c->due_us < next)
+                next = c->due_us;
+            i++;
+        }
+        if (t->stopping)
+            break;
+        if (next == INT64_MAX) {
+            pthread_cond_wait(&t->wake, &t->lock);
+        } else {
+            struct timespec ts;
+            int64_t wall = gk_clock_system_wall_ms() * 1000 + (next - now);
+            ts.tv_sec = (time_t)(wall / 1000000);
+            ts.tv_nsec = (long)(wall % 1000000) * 1000;
+            pthread_cond_timedwait(&t->wake, &t->lock, &ts);
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+/* Holds resp and suspends the connection until its delay passes. */
+static enum MHD_Result delay_response(struct mock_http_server *s, struct conn_ctx *c,
+                                      struct mock_response *resp)
+{
+    struct timers *t = &s->timers;
+    int64_t wait = resp->transport == MOCK_FAULT_HANG ? MOCK_HTTP_HANG_MAX_US : resp->delay_us;
+
+    pthread_mutex_lock(&t->lock);
+    if (t->stopping || (t->count == t->cap && !grow_timers(t))) {
+        pthread_mutex_unlock(&t->lock);
+        free(resp->body);
+        return MHD_NO;
+    }
+    c->pending = *resp;
+    if (resp->transport != MOCK_FAULT_HANG)
+        c->pending.delay_us = 0;
+    c->due_us = gk_clock_system_mono_us() + wait;
+    c->suspended = true;
+    t->items[t->count++] = c;
+    MHD_suspend_connection(c->conn);
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+    return MHD_YES;
 }
 
 static enum MHD_Result answer_too_large(struct mock_http_server *s, struct conn_ctx *c)
@@ -187,6 +354,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (c == NULL) /* the URI callback ran out of memory */
         return MHD_NO;
+    if (c->resumed) { /* a delayed answer is due */
+        struct mock_response resp = c->pending;
+        c->resumed = c->suspended = false;
+        memset(&c->pending, 0, sizeof c->pending);
+        return send_response(c, &resp);
+    }
     if (!c->seen) {
         c->seen = true;
         fill_request(c, method);
@@ -232,6 +405,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     c->req.body = c->body;
     c->req.body_len = c->body_len;
     s->opts.handler(s->opts.ctx, &c->req, &resp);
+    if (resp.delay_us > 0 || resp.transport == MOCK_FAULT_HANG)
+        return delay_response(s, c, &resp);
     return send_response(c, &resp);
 }
 
@@ -253,7 +428,9 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
         return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
     s->opts = *opts;
 
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    pthread_mutex_init(&s->timers.lock, NULL);
+    pthread_cond_init(&s->timers.wake, NULL);
     unsigned threads = opts->threads > 1 ? opts->threads : 1;
     s->daemon = MHD_start_daemon(
         flags, opts->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
@@ -261,11 +438,16 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)120, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
         MHD_OPTION_END);
-    if (s->daemon == NULL) {
+    if (s->daemon == NULL || pthread_create(&s->timers.thread, NULL, timer_main, s) != 0) {
+        if (s->daemon != NULL)
+            MHD_stop_daemon(s->daemon);
+        pthread_cond_destroy(&s->timers.wake);
+        pthread_mutex_destroy(&s->timers.lock);
         free(s);
         return gk_err_set(err, GK_IO_ERROR, "cannot listen on %s:%u (in use, or no permission)",
                           bind_addr, (unsigned)opts->port);
     }
+    s->timers.running = true;
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di != NULL ? di->port : opts->port;
     *out = s;
@@ -281,6 +463,17 @@ void mock_http_stop(struct mock_http_server *srv)
 {
     if (srv == NULL)
         return;
+    /* Resume every suspended connection (as a drop) before the daemon stops:
+     * libmicrohttpd cannot close connections that are still suspended. */
+    pthread_mutex_lock(&srv->timers.lock);
+    srv->timers.stopping = true;
+    pthread_cond_signal(&srv->timers.wake);
+    pthread_mutex_unlock(&srv->timers.lock);
+    if (srv->timers.running)
+        pthread_join(srv->timers.thread, NULL);
     MHD_stop_daemon(srv->daemon);
+    free(srv->timers.items);
+    pthread_cond_destroy(&srv->timers.wake);
+    pthread_mutex_destroy(&srv->timers.lock);
     free(srv);
 }

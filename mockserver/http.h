@@ -14,6 +14,13 @@
  * a hard cap, past which the client gets 413 and the rest is dropped (at
  * once for a Content-Length over the cap, at the end of a chunked body).
  *
+ * Faults are delivered here: a response may ask to be delayed (the
+ * connection is suspended and a timer thread resumes it, so the polling
+ * thread never blocks), to hang (suspended until the client gives up, at
+ * most MOCK_HTTP_HANG_MAX_US, or the server stops), to drop the connection
+ * without a reply, to reset it after part of the body, or to carry a
+ * truncated or malformed body.
+ *
  * Ownership: the request and everything it points to live until the handler
  * returns. The handler fills the response; its body (malloc'd) passes to this
  * layer, which frees it. Thread-safety: the handler runs on MHD's threads
@@ -24,6 +31,7 @@
 
 #include "common/err.h"
 #include "common/routes.h"
+#include "mockserver/fault.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +39,8 @@
 
 #define MOCK_HTTP_MAX_HEADERS 12
 #define MOCK_HTTP_IP_MAX 64
+/* Longest a hung connection is held before it is dropped (real time). */
+#define MOCK_HTTP_HANG_MAX_US (600 * INT64_C(1000000))
 
 struct mock_request {
     const char *method;          /* as sent, e.g. "GET" */
@@ -59,6 +69,10 @@ struct mock_response {
     const char *content_type; /* static string; NULL means application/json */
     int n_headers;
     struct mock_response_header headers[MOCK_HTTP_MAX_HEADERS];
+    /* Faults (mockserver/fault.h): wait delay_us of real time before
+     * answering, then deliver the answer as `transport` says. */
+    int64_t delay_us;
+    enum mock_fault_transport transport;
 };
 
 /*

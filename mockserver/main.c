@@ -22,6 +22,10 @@ struct options {
     double time_scale;
     bool manual_clock;
     char *token;
+    char *admin_token;
+    bool admin_remote;
+    char *audit_log;
+    bool strict;
     int64_t threads;
     int log_level;
     bool help;
@@ -54,6 +58,18 @@ static const struct gk_config_option options[] = {
     {.key = "token", .type = GK_CONFIG_TYPE_STRING, .offset = OPT(token),
      .env = "GENIE_MOCK_TOKEN", .flag = "--token", .flags = GK_CONFIG_SECRET,
      .help = "an extra token accepted by every workspace, with access to every space"},
+    {.key = "admin_token", .type = GK_CONFIG_TYPE_STRING, .offset = OPT(admin_token),
+     .env = "GENIE_MOCK_ADMIN_TOKEN", .flag = "--admin-token", .flags = GK_CONFIG_SECRET,
+     .help = "token for the admin API under /__admin/ (default: a random one, printed)"},
+    {.key = "admin_remote", .type = GK_CONFIG_TYPE_BOOL, .offset = OPT(admin_remote),
+     .default_value = "false", .env = "GENIE_MOCK_ADMIN_REMOTE", .flag = "--admin-remote",
+     .help = "answer admin calls from other hosts too (default: loopback only)"},
+    {.key = "audit_log", .type = GK_CONFIG_TYPE_STRING, .offset = OPT(audit_log),
+     .env = "GENIE_MOCK_AUDIT_LOG", .flag = "--audit-log",
+     .help = "append one system.access.audit JSON line per API call to this file"},
+    {.key = "strict", .type = GK_CONFIG_TYPE_BOOL, .offset = OPT(strict),
+     .default_value = "false", .env = "GENIE_MOCK_STRICT", .flag = "--strict",
+     .help = "exit 1 at shutdown when the client report found anything (for CI)"},
     {.key = "threads", .type = GK_CONFIG_TYPE_INT64, .offset = OPT(threads),
      .default_value = "1", .env = "GENIE_MOCK_THREADS", .flag = "--threads", .min = 1,
      .max = 64, .help = "HTTP threads per workspace"},
@@ -73,8 +89,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: genie-mock [options]\n\n"
                  "An offline, stateful stand-in for the Databricks Genie Conversation API.\n"
                  "Prints one line per workspace with its base URL and token, then serves\n"
-                 "until SIGINT or SIGTERM. Every option can also be set from the\n"
-                 "environment variable shown.\n\noptions:\n");
+                 "until SIGINT or SIGTERM, and prints the client report. Every option can\n"
+                 "also be set from the environment variable shown.\n\noptions:\n");
     gk_config_print_help(options, N_OPTIONS, out);
 }
 
@@ -96,6 +112,9 @@ static void print_ready(const struct mock *m, const char *bind)
     printf("genie-mock: scenario %s, seed %llu, time scale %gx%s\n", m->scenario.name,
            (unsigned long long)m->seed, gk_clock_scale(&m->clock),
            gk_clock_mode(&m->clock) == GK_CLOCK_MANUAL ? " (manual clock)" : "");
+    if (m->ws_count > 0)
+        printf("admin http://%s:%u/__admin/ token %s\n", bind, (unsigned)mock_port(m, 0),
+               m->admin_token);
     for (size_t i = 0; i < m->ws_count; i++) {
         const struct mock_workspace *w = m->ws[i].def;
         printf("workspace %s http://%s:%u\n", w->workspace_id, bind, (unsigned)mock_port(m, i));
@@ -144,6 +163,9 @@ int main(int argc, char **argv)
         .base_port = (uint16_t)o.port,
         .threads = (unsigned)o.threads,
         .token = o.token,
+        .admin_token = o.admin_token,
+        .admin_remote = o.admin_remote,
+        .audit_log = o.audit_log,
     };
     enum gk_config_origin seed_origin = GK_CONFIG_FROM_DEFAULT;
     gk_config_source(&cfg, "seed", &seed_origin, NULL, 0);
@@ -166,7 +188,15 @@ int main(int argc, char **argv)
     print_ready(m, o.bind);
     sigwait(&stop, &sig);
     GK_LOG_INFO("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    mock_stop(m); /* no more calls: the report is final */
+    int64_t now = gk_clock_now_us(&m->clock);
+    int64_t violations = mock_observe_violations(m->observe, now, true);
+    mock_observe_report_print(m->observe, now, true, stderr);
+    rc = o.strict && violations > 0 ? 1 : 0;
+    if (rc != 0)
+        GK_LOG_ERROR("--strict: the client report found %lld problem%s", (long long)violations,
+                     violations == 1 ? "" : "s");
     mock_free(m);
     gk_config_cleanup(&cfg);
-    return 0;
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include "common/rng.h"
 #include "mockserver/builtin.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,47 +72,209 @@ static void free_principal(struct mock_principal *p)
     free(p);
 }
 
+/* The part of a workspace's state that comes from the scenario: its spaces
+ * and its limits. Built aside, so a failure leaves the old state intact. */
+struct ws_parts {
+    struct mock_space_state *spaces;
+    struct gk_rlimit questions, requests;
+    bool limit_requests;
+};
+
+static void parts_cleanup(struct ws_parts *p)
+{
+    free(p->spaces);
+    gk_rlimit_cleanup(&p->questions);
+    gk_rlimit_cleanup(&p->requests);
+    memset(p, 0, sizeof *p);
+}
+
+static enum gk_rc parts_build(const struct mock_scenario *sc, size_t i, struct ws_parts *p,
+                              struct gk_err *err)
+{
+    const struct mock_workspace *w = &sc->workspaces[i];
+    const struct mock_limits *l = &sc->limits;
+
+    memset(p, 0, sizeof *p);
+    if (w->space_count > 0 && (p->spaces = calloc(w->space_count, sizeof *p->spaces)) == NULL)
+        return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
+    for (size_t k = 0; k < w->space_count; k++) {
+        p->spaces[k].def = mock_scenario_space(sc, w->spaces[k]);
+        if (p->spaces[k].def == NULL) {
+            parts_cleanup(p);
+            return gk_err_set(err, GK_BAD_CONFIG, "workspaces[%zu].spaces[%zu]: unknown space",
+                              i, k);
+        }
+    }
+    /* The scenario loader keeps both limits within what the limiter tracks. */
+    if (gk_rlimit_init(&p->questions, l->questions_per_window, l->question_window_us, err) !=
+        GK_OK) {
+        parts_cleanup(p);
+        return gk_err_prefix(err, "limits.questions_per_window");
+    }
+    if (l->requests_per_second > 0) {
+        if (gk_rlimit_init(&p->requests, l->requests_per_second, 1000000, err) != GK_OK) {
+            parts_cleanup(p);
+            return gk_err_prefix(err, "limits.requests_per_second");
+        }
+        p->limit_requests = true;
+    }
+    return GK_OK;
+}
+
+/* Deletes every conversation of ws (and their messages). */
+static void ws_forget(struct mock_ws *ws)
+{
+    for (size_t k = 0; ws->spaces != NULL && k < ws->def->space_count; k++) {
+        while (ws->spaces[k].conv_count > 0)
+            mock_store_delete_conv(ws, ws->spaces[k].convs[ws->spaces[k].conv_count - 1]);
+        free(ws->spaces[k].convs);
+        ws->spaces[k].convs = NULL;
+        ws->spaces[k].conv_cap = 0;
+    }
+}
+
+/* Puts parts (taken) into ws and starts its counters afresh. */
+static void ws_install(struct mock *m, struct mock_ws *ws, const struct mock_workspace *def,
+                       struct ws_parts *parts)
+{
+    free(ws->spaces);
+    gk_rlimit_cleanup(&ws->questions);
+    gk_rlimit_cleanup(&ws->requests);
+    ws->def = def;
+    ws->spaces = parts->spaces;
+    ws->questions = parts->questions;
+    ws->requests = parts->requests;
+    ws->limit_requests = parts->limit_requests;
+    memset(parts, 0, sizeof *parts);
+    gk_id_gen_init(&ws->ids, gk_rng_derive(m->seed, def->workspace_id));
+    ws->question_seq = 0;
+    ws->request_seq = 0;
+}
+
 static enum gk_rc init_ws(struct mock *m, size_t i, struct gk_err *err)
 {
     struct mock_ws *ws = &m->ws[i];
-    const struct mock_limits *l = &m->scenario.limits;
+    struct ws_parts parts;
 
     ws->mock = m;
     ws->index = i;
     ws->def = &m->scenario.workspaces[i];
-    gk_id_gen_init(&ws->ids, gk_rng_derive(m->seed, ws->def->workspace_id));
-    if (ws->def->space_count > 0 &&
-        (ws->spaces = calloc(ws->def->space_count, sizeof *ws->spaces)) == NULL)
-        return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
-    for (size_t k = 0; k < ws->def->space_count; k++) {
-        ws->spaces[k].def = mock_scenario_space(&m->scenario, ws->def->spaces[k]);
-        if (ws->spaces[k].def == NULL)
-            return gk_err_set(err, GK_BAD_CONFIG, "workspaces[%zu].spaces[%zu]: unknown space",
-                              i, k);
-    }
-    /* The limiter keeps every event of a window, up to GK_RLIMIT_LIMIT_MAX;
-     * the scenario format allows larger limits than that. Say so, naming
-     * the key, rather than the limiter's own "limit: must be ...". */
-    if (l->questions_per_window > GK_RLIMIT_LIMIT_MAX)
-        return gk_err_set(err, GK_BAD_CONFIG,
-                          "limits.questions_per_window: %d is more than genie-mock can "
-                          "track (at most %d)",
-                          l->questions_per_window, GK_RLIMIT_LIMIT_MAX);
-    if (l->requests_per_second > GK_RLIMIT_LIMIT_MAX)
-        return gk_err_set(err, GK_BAD_CONFIG,
-                          "limits.requests_per_second: %d is more than genie-mock can "
-                          "track (at most %d; 0 means no limit)",
-                          l->requests_per_second, GK_RLIMIT_LIMIT_MAX);
-    if (gk_rlimit_init(&ws->questions, l->questions_per_window, l->question_window_us, err) !=
-        GK_OK)
-        return gk_err_prefix(err, "limits.questions_per_window");
-    if (l->requests_per_second > 0) {
-        if (gk_rlimit_init(&ws->requests, l->requests_per_second, 1000000, err) != GK_OK)
-            return gk_err_prefix(err, "limits.requests_per_second");
-        ws->limit_requests = true;
-    }
+    if (parts_build(&m->scenario, i, &parts, err) != GK_OK)
+        return err != NULL ? err->rc : GK_BAD_CONFIG;
+    ws_install(m, ws, ws->def, &parts);
     if (m->opts.token != NULL && (ws->extra = extra_principal(m, m->opts.token)) == NULL)
         return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
+    return GK_OK;
+}
+
+void mock_reset(struct mock *m)
+{
+    for (size_t i = 0; i < m->ws_count; i++) {
+        struct mock_ws *ws = &m->ws[i];
+        ws_forget(ws);
+        for (size_t k = 0; k < ws->def->space_count; k++)
+            ws->spaces[k].trashed = false;
+        gk_rlimit_reset(&ws->questions);
+        gk_rlimit_reset(&ws->requests);
+        gk_id_gen_init(&ws->ids, gk_rng_derive(m->seed, ws->def->workspace_id));
+        ws->question_seq = 0;
+        ws->request_seq = 0;
+    }
+    mock_fault_clear(&m->faults);
+    (void)mock_fault_copy(&m->faults, &m->scenario.faults, NULL);
+    gk_rng_init(&m->fault_rng, gk_rng_derive(m->seed, "faults"));
+    mock_observe_reset(m->observe);
+}
+
+enum gk_rc mock_replace_scenario(struct mock *m, struct mock_scenario *sc, struct gk_err *err)
+{
+    struct ws_parts *parts;
+    struct mock_fault_set faults = {0};
+
+    if (sc->workspace_count != m->ws_count)
+        return gk_err_set(err, GK_INVALID_PARAMETER_VALUE,
+                          "workspaces: the new scenario has %zu, this genie-mock serves %zu "
+                          "(their ports cannot change while it runs; restart it instead)",
+                          sc->workspace_count, m->ws_count);
+    if ((parts = calloc(m->ws_count + 1, sizeof *parts)) == NULL)
+        return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
+    for (size_t i = 0; i < m->ws_count; i++) {
+        if (parts_build(sc, i, &parts[i], err) != GK_OK) {
+            while (i-- > 0)
+                parts_cleanup(&parts[i]);
+            free(parts);
+            return err != NULL ? err->rc : GK_BAD_CONFIG;
+        }
+    }
+    if (mock_fault_copy(&faults, &sc->faults, err) != GK_OK) {
+        for (size_t i = 0; i < m->ws_count; i++)
+            parts_cleanup(&parts[i]);
+        free(parts);
+        mock_fault_set_cleanup(&faults);
+        return GK_OUT_OF_MEMORY;
+    }
+    /* Nothing can fail from here on. */
+    for (size_t i = 0; i < m->ws_count; i++)
+        ws_forget(&m->ws[i]);
+    struct mock_scenario old = m->scenario;
+    m->scenario = *sc;
+    memset(sc, 0, sizeof *sc);
+    if (!m->opts.has_seed && m->scenario.has_seed)
+        m->seed = m->scenario.seed;
+    for (size_t i = 0; i < m->ws_count; i++)
+        ws_install(m, &m->ws[i], &m->scenario.workspaces[i], &parts[i]);
+    free(parts);
+    mock_scenario_cleanup(&old);
+    mock_fault_set_cleanup(&m->faults);
+    m->faults = faults;
+    gk_rng_init(&m->fault_rng, gk_rng_derive(m->seed, "faults"));
+    mock_observe_reset(m->observe);
+    return GK_OK;
+}
+
+void mock_count_messages(const struct mock *m, int64_t now_us,
+                         int64_t by_status[GK_MSG_STATUS_COUNT])
+{
+    for (size_t i = 0; i < m->ws_count; i++) {
+        const struct mock_ws *ws = &m->ws[i];
+        for (size_t k = 0; k < ws->def->space_count; k++) {
+            const struct mock_space_state *sp = &ws->spaces[k];
+            for (size_t c = 0; c < sp->conv_count; c++)
+                for (size_t j = 0; j < sp->convs[c]->msg_count; j++) {
+                    enum gk_msg_status st = gk_lifecycle_status_at(
+                        &sp->convs[c]->msgs[j]->plan, now_us, NULL, NULL);
+                    if ((unsigned)st < GK_MSG_STATUS_COUNT)
+                        by_status[st]++;
+                }
+        }
+    }
+}
+
+static enum gk_rc init_admin(struct mock *m, struct gk_err *err)
+{
+    const struct mock_opts *o = &m->opts;
+    if (o->admin_token != NULL) {
+        if (strlen(o->admin_token) < 8 || strlen(o->admin_token) >= sizeof m->admin_token)
+            return gk_err_set(err, GK_BAD_CONFIG, "admin-token: give 8 to %zu characters",
+                              sizeof m->admin_token - 1);
+        snprintf(m->admin_token, sizeof m->admin_token, "%s", o->admin_token);
+    } else {
+        /* Not from the seed: the admin token guards the mock itself. */
+        snprintf(m->admin_token, sizeof m->admin_token, "gma-%016llx%016llx",
+                 (unsigned long long)gk_rng_random_seed(),
+                 (unsigned long long)gk_rng_random_seed());
+    }
+    if (o->audit_log != NULL && (m->audit_file = fopen(o->audit_log, "a")) == NULL) {
+        char why[128];
+        strerror_r(errno, why, sizeof why);
+        return gk_err_set(err, GK_IO_ERROR, "audit-log: cannot open %s: %s", o->audit_log, why);
+    }
+    struct mock_observe_opts oo = {.audit_log = m->audit_file};
+    if (mock_observe_new(&oo, &m->observe, err) != GK_OK)
+        return err != NULL ? err->rc : GK_OUT_OF_MEMORY;
+    if (mock_fault_copy(&m->faults, &m->scenario.faults, err) != GK_OK)
+        return GK_OUT_OF_MEMORY;
+    gk_rng_init(&m->fault_rng, gk_rng_derive(m->seed, "faults"));
     return GK_OK;
 }
 
@@ -161,6 +324,8 @@ enum gk_rc mock_new(const struct mock_opts *opts, struct mock **out, struct gk_e
     for (size_t i = 0; i < m->ws_count; i++)
         if ((rc = init_ws(m, i, err)) != GK_OK)
             goto fail;
+    if ((rc = init_admin(m, err)) != GK_OK)
+        goto fail;
     *out = m;
     return GK_OK;
 fail:
@@ -211,11 +376,8 @@ void mock_free(struct mock *m)
     mock_stop(m);
     for (size_t i = 0; m->ws != NULL && i < m->ws_count; i++) {
         struct mock_ws *ws = &m->ws[i];
-        for (size_t k = 0; ws->spaces != NULL && k < ws->def->space_count; k++) {
-            while (ws->spaces[k].conv_count > 0)
-                mock_store_delete_conv(ws, ws->spaces[k].convs[ws->spaces[k].conv_count - 1]);
-            free(ws->spaces[k].convs);
-        }
+        if (ws->def != NULL)
+            ws_forget(ws);
         free(ws->spaces);
         gk_rlimit_cleanup(&ws->questions);
         gk_rlimit_cleanup(&ws->requests);
@@ -225,6 +387,10 @@ void mock_free(struct mock *m)
     mock_idmap_cleanup(&m->convs);
     mock_idmap_cleanup(&m->msgs);
     mock_scenario_cleanup(&m->scenario);
+    mock_fault_set_cleanup(&m->faults);
+    mock_observe_free(m->observe);
+    if (m->audit_file != NULL)
+        fclose(m->audit_file);
     gk_auth_key_cleanup(&m->token_key);
     pthread_mutex_destroy(&m->lock);
     free(m);

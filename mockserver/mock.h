@@ -31,6 +31,7 @@
 #include "mockserver/answer.h"
 #include "mockserver/http.h"
 #include "mockserver/idmap.h"
+#include "mockserver/observe.h"
 #include "mockserver/scenario.h"
 
 #include <pthread.h>
@@ -49,6 +50,9 @@ struct mock_opts {
     uint16_t base_port;        /* workspace i listens on base_port + i; 0: free ports */
     unsigned threads;          /* MHD threads per workspace */
     const char *token;         /* an extra PAT accepted everywhere, all spaces */
+    const char *admin_token;   /* guards /__admin/; NULL: a random one */
+    bool admin_remote;         /* accept admin calls from other hosts too */
+    const char *audit_log;     /* append audit rows to this file; NULL: none */
 };
 
 struct mock_ws;
@@ -71,6 +75,7 @@ struct mock_msg {
     enum gk_rating rating;
     char *comment;
     int64_t feedback_ms;      /* wall ms of the last feedback (moves last_updated) */
+    int64_t polls;            /* GET message calls so far (fault triggers) */
 };
 
 struct mock_conv {
@@ -120,6 +125,11 @@ struct mock {
     size_t ws_count;
     struct mock_idmap convs; /* id -> struct mock_conv */
     struct mock_idmap msgs;  /* id -> struct mock_msg */
+    struct mock_fault_set faults; /* armed now: the scenario's, then the admin API's */
+    struct gk_rng fault_rng;      /* probability triggers and latencies */
+    struct mock_observe *observe; /* journal, audit, metrics, client report */
+    FILE *audit_file;
+    char admin_token[80];
 };
 
 /*
@@ -137,6 +147,26 @@ void mock_stop(struct mock *m);
 
 /* Frees everything. NULL is a no-op. */
 void mock_free(struct mock *m);
+
+/*
+ * Forgets every conversation and message, empties the limiters, re-arms the
+ * scenario's fault rules and clears the journal and the client report
+ * (POST /__admin/reset). The clock keeps running. Caller holds m->lock.
+ */
+void mock_reset(struct mock *m);
+
+/*
+ * Replaces the scenario with sc (taken on success: *sc is zeroed) and
+ * resets as mock_reset does (POST /__admin/scenario). sc must have as many
+ * workspaces as the mock serves: their listeners stay. Returns GK_OK, or
+ * GK_INVALID_PARAMETER_VALUE / GK_OUT_OF_MEMORY with nothing changed.
+ * Caller holds m->lock.
+ */
+enum gk_rc mock_replace_scenario(struct mock *m, struct mock_scenario *sc, struct gk_err *err);
+
+/* Adds the number of messages in each status at now_us to by_status. */
+void mock_count_messages(const struct mock *m, int64_t now_us,
+                         int64_t by_status[GK_MSG_STATUS_COUNT]);
 
 /* The port workspace i listens on (after mock_start). */
 uint16_t mock_port(const struct mock *m, size_t i);
@@ -157,11 +187,15 @@ struct mock_space_state *mock_store_space(struct mock_ws *ws, const char *space_
  * conv. GK_OUT_OF_MEMORY or GK_RESOURCE_LIMIT_EXCEEDED on failure. */
 enum gk_rc mock_store_start(struct mock_ws *ws, struct mock_space_state *sp,
                             const struct mock_principal *p, const char *content,
+                            const struct mock_fault_rule *force,
                             struct mock_conv **conv_out, struct mock_msg **msg_out,
                             struct gk_err *err);
 enum gk_rc mock_store_follow_up(struct mock_ws *ws, struct mock_conv *conv,
                                 const struct mock_principal *p, const char *content,
+                                const struct mock_fault_rule *force,
                                 struct mock_msg **msg_out, struct gk_err *err);
+/* Creation = force: a fault rule whose outcome (failed, cancelled, stuck,
+ * expired) replaces the one drawn from the scenario; NULL for none. */
 /* Lookups; NULL when absent or not in this workspace/space. */
 struct mock_conv *mock_store_conv(struct mock_ws *ws, const char *space_id,
                                   const char *conv_id);

@@ -101,8 +101,47 @@ static enum gk_msg_status draw_running(struct gk_rng *r, bool sql)
     return (enum gk_msg_status)gk_rng_below(r, (uint64_t)last + 1);
 }
 
+/* A fault rule's outcome replaces the drawn one (the draws still happen, so
+ * the messages after it keep their fates). */
+static void force_outcome(struct gk_lifecycle_spec *spec, const struct mock_fault_rule *f,
+                          const char **text)
+{
+    switch (f->outcome) {
+    case MOCK_FAULT_OUTCOME_FAILED: {
+        size_t k = 0;
+        while (strncmp(f->error_type, failure_kinds[k].prefix,
+                       strlen(failure_kinds[k].prefix)) != 0)
+            k++;
+        spec->outcome = GK_LIFECYCLE_FAILED;
+        spec->error_type = f->error_type;
+        *text = failure_kinds[k].text;
+        break;
+    }
+    case MOCK_FAULT_OUTCOME_CANCELLED:
+        spec->outcome = GK_LIFECYCLE_CANCELLED;
+        spec->error_type = NULL;
+        *text = NULL;
+        break;
+    case MOCK_FAULT_OUTCOME_STUCK:
+        spec->outcome = GK_LIFECYCLE_STUCK;
+        spec->error_type = NULL;
+        *text = NULL;
+        break;
+    case MOCK_FAULT_OUTCOME_EXPIRED:
+        spec->outcome = GK_LIFECYCLE_COMPLETED_SQL;
+        spec->error_type = NULL;
+        spec->expire_after_us = f->expire_after_us;
+        *text = NULL;
+        return;
+    default:
+        return;
+    }
+    spec->at = f->at;
+    spec->expire_after_us = 0;
+}
+
 static enum gk_rc plan_message(struct mock_ws *ws, struct mock_msg *msg, int64_t now_us,
-                               struct gk_err *err)
+                               const struct mock_fault_rule *force, struct gk_err *err)
 {
     const struct mock *m = ws->mock;
     const struct mock_behaviour *b = &m->scenario.behaviour;
@@ -147,6 +186,8 @@ static enum gk_rc plan_message(struct mock_ws *ws, struct mock_msg *msg, int64_t
     default:
         break;
     }
+    if (force != NULL)
+        force_outcome(&spec, force, &text);
     /* The status a message ends or sticks in is always visible, for as long
      * as a poller needs to see it: a message failing at the warehouse waited
      * for it (its drawn wait, even when this one was not to wait), and one
@@ -199,7 +240,8 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
 /* Makes a message in conv (not yet linked anywhere). */
 static enum gk_rc new_msg(struct mock_ws *ws, struct mock_conv *conv,
                           const struct mock_principal *p, const char *content,
-                          struct mock_msg **out, struct gk_err *err)
+                          const struct mock_fault_rule *force, struct mock_msg **out,
+                          struct gk_err *err)
 {
     struct mock *m = ws->mock;
     int64_t now_us = gk_clock_now_us(&m->clock);
@@ -215,7 +257,7 @@ static enum gk_rc new_msg(struct mock_ws *ws, struct mock_conv *conv,
     msg->user_id = p->user_id;
     msg->created_ms = now_ms;
     gk_id_next(&ws->ids, now_ms, msg->id);
-    enum gk_rc rc = plan_message(ws, msg, now_us, err);
+    enum gk_rc rc = plan_message(ws, msg, now_us, force, err);
     if (rc != GK_OK) {
         free_msg(msg);
         return rc;
@@ -259,7 +301,7 @@ static enum gk_rc link_msg(struct mock_ws *ws, struct mock_conv *conv, struct mo
 
 enum gk_rc mock_store_start(struct mock_ws *ws, struct mock_space_state *sp,
                             const struct mock_principal *p, const char *content,
-                            struct mock_conv **conv_out, struct mock_msg **msg_out,
+                            const struct mock_fault_rule *force, struct mock_conv **conv_out, struct mock_msg **msg_out,
                             struct gk_err *err)
 {
     struct mock *m = ws->mock;
@@ -285,7 +327,7 @@ enum gk_rc mock_store_start(struct mock_ws *ws, struct mock_space_state *sp,
     conv->created_ms = mock_wall_ms_at(m, gk_clock_now_us(&m->clock));
     gk_id_next(&ws->ids, conv->created_ms, conv->id);
 
-    if ((rc = new_msg(ws, conv, p, content, &msg, err)) != GK_OK)
+    if ((rc = new_msg(ws, conv, p, content, force, &msg, err)) != GK_OK)
         goto fail;
     if (!grow((void **)&sp->convs, &sp->conv_cap, sp->conv_count + 1, sizeof *sp->convs) ||
         !mock_idmap_put(&m->convs, conv->id, conv)) {
@@ -310,10 +352,11 @@ fail:
 
 enum gk_rc mock_store_follow_up(struct mock_ws *ws, struct mock_conv *conv,
                                 const struct mock_principal *p, const char *content,
-                                struct mock_msg **msg_out, struct gk_err *err)
+                                const struct mock_fault_rule *force, struct mock_msg **msg_out,
+                                struct gk_err *err)
 {
     struct mock_msg *msg;
-    enum gk_rc rc = new_msg(ws, conv, p, content, &msg, err);
+    enum gk_rc rc = new_msg(ws, conv, p, content, force, &msg, err);
     if (rc == GK_OK && (rc = link_msg(ws, conv, msg, err)) != GK_OK)
         free_msg(msg);
     *msg_out = rc == GK_OK ? msg : NULL;

@@ -29,7 +29,8 @@ GENIE_HOST=$(awk '/^workspace/ {print $3; exit}' "$out")
 GENIE_TOKEN=$(awk '/^  token/ {print $2; exit}' "$out")
 GENIE_CLIENT_ID=$(awk '/^  client_id/ {print $2; exit}' "$out")
 GENIE_CLIENT_SECRET=$(awk '/^  client_id/ {print $4; exit}' "$out")
-export GENIE_HOST GENIE_TOKEN GENIE_CLIENT_ID GENIE_CLIENT_SECRET
+GENIE_ADMIN_TOKEN=$(awk '/^admin/ {print $4; exit}' "$out")
+export GENIE_HOST GENIE_TOKEN GENIE_CLIENT_ID GENIE_CLIENT_SECRET GENIE_ADMIN_TOKEN
 # The SDK reads DATABRICKS_* and ~/.databrickscfg too: keep the user's out.
 unset DATABRICKS_HOST DATABRICKS_TOKEN DATABRICKS_CLIENT_ID DATABRICKS_CLIENT_SECRET \
     DATABRICKS_CONFIG_PROFILE

@@ -186,7 +186,7 @@ static struct mock *start_mock(unsigned threads, struct mock_conv **conv,
     }
     struct mock_ws *ws = &m->ws[0];
     const struct mock_principal *p = &ws->def->principals[0];
-    if (mock_store_start(ws, &ws->spaces[0], p, "What were total sales by region last month?",
+    if (mock_store_start(ws, &ws->spaces[0], p, "What were total sales by region last month?", NULL,
                          conv, msg, &err) != GK_OK) {
         fprintf(stderr, "bench: %s\n", gk_err_str(&err));
         exit(1);

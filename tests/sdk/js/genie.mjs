@@ -129,5 +129,25 @@ await step("OAuth M2M: discovery, token, then Genie", async () => {
     assert.equal(m.status, "COMPLETED");
 });
 
+await step("admin-armed 429: the very next request sees it and the SDK retries", async () => {
+    const admin = { Authorization: `Bearer ${process.env.GENIE_ADMIN_TOKEN}` };
+    const arm = await fetch(`${host}/__admin/faults`, {
+        method: "POST", headers: admin,
+        body: JSON.stringify({
+            name: "throttle-once", match: { route: "list_spaces" },
+            trigger: { first: 1 }, action: { status: 429, retry_after_s: 1 },
+        }),
+    });
+    assert.equal(arm.status, 200);
+    const started = Date.now();
+    const r = await pat.genie.listSpaces({});
+    assert.ok(r.spaces.length > 0, "the retried call succeeds");
+    assert.ok(Date.now() - started >= 900, "the SDK waited for Retry-After");
+    const rules = await (await fetch(`${host}/__admin/faults`, { headers: admin })).json();
+    const rule = rules.faults.find((f) => f.name === "throttle-once");
+    assert.equal(rule.fired, 1, "the first list_spaces got the 429");
+    assert.equal(rule.matched, 2, "and the SDK sent it once more");
+});
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
