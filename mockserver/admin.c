@@ -14,9 +14,15 @@
  *   DELETE /__admin/faults[/{name}]  disarm all rules, or one
  *   GET    /__admin/clock            mode, scale, now
  *   POST   /__admin/clock            {"advance_ms": N}, manual clocks only
- *   GET    /__admin/journal          ?workspace&principal&method&route&status&fault&since_ms&limit
+ *   GET    /__admin/journal ?workspace&principal&method&route&status&fault&since_ms&limit
  *   GET    /__admin/audit            ?limit
  *   GET    /__admin/report           the client report
+ *
+ * The token and the caller's address are checked before the path, so a
+ * caller without them learns nothing of what exists. A known path asked
+ * with another method gets 405 with Allow, an unknown one 404, both in the
+ * Databricks envelope; a malformed body 400 naming the field, with nothing
+ * changed (every body is read and checked before the state is touched).
  */
 #include "mockserver/api.h"
 
@@ -67,8 +73,9 @@ static void write_clock(struct gk_codec_writer *w, const struct mock *m, int64_t
     gk_codec_write_end(w, '}');
 }
 
-static void health(struct mock_call *c)
+static void health(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     struct gk_codec_writer w = {.first = true};
     const struct mock *m = c->m;
     gk_codec_write_begin(&w, NULL, '{');
@@ -89,8 +96,9 @@ static void health(struct mock_call *c)
     reply_writer(c, &w);
 }
 
-static void clock_get(struct mock_call *c)
+static void clock_get(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     struct gk_codec_writer w = {.first = true};
     gk_codec_write_begin(&w, NULL, '{');
     write_clock(&w, c->m, c->now_us);
@@ -112,16 +120,18 @@ static bool read_body(struct mock_call *c, struct mock_sj *r, struct gk_err *err
     return true;
 }
 
-static void clock_post(struct mock_call *c)
+static void clock_post(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     static const char *const keys[] = {"advance_ms", NULL};
     struct gk_err err = {0};
     struct mock_sj r;
     int64_t ms = -1;
 
     if (gk_clock_mode(&c->m->clock) != GK_CLOCK_MANUAL) {
-        mock_api_fail(c, GK_INVALID_STATE, "The clock is not manual: start genie-mock with "
-                                           "--manual-clock to move it by hand.");
+        mock_api_fail(c, GK_INVALID_STATE,
+                      "The clock is not manual: start genie-mock with "
+                      "--manual-clock to move it by hand.");
         return;
     }
     if (!read_body(c, &r, &err))
@@ -143,15 +153,16 @@ static void clock_post(struct mock_call *c)
         return;
     }
     c->now_us = gk_clock_now_us(&c->m->clock);
-    clock_get(c);
+    clock_get(c, "");
 }
 
-static void faults_post(struct mock_call *c)
+static void faults_post(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     struct mock_fault_rule rule;
     struct gk_err err = {0};
-    if (mock_fault_parse("body", c->req->body != NULL ? c->req->body : "", c->req->body_len,
-                         &rule, &err) != GK_OK) {
+    if (mock_fault_parse("body", c->req->body != NULL ? c->req->body : "",
+                         c->req->body_len, &rule, &err) != GK_OK) {
         mock_api_fail(c, GK_INVALID_PARAMETER_VALUE, "%s", gk_err_str(&err));
         return;
     }
@@ -170,8 +181,9 @@ static void faults_post(struct mock_call *c)
     reply_writer(c, &w);
 }
 
-static void scenario_post(struct mock_call *c)
+static void scenario_post(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     struct mock_scenario sc;
     struct gk_err err = {0};
     if (mock_scenario_parse("body", c->req->body != NULL ? c->req->body : "",
@@ -184,8 +196,12 @@ static void scenario_post(struct mock_call *c)
         mock_api_fail_err(c, &err);
         return;
     }
+    /* The listeners stay, with the body cap they were started with: give
+     * them the new one (mock_replace_scenario leaves the sockets alone). */
+    for (size_t i = 0; i < c->m->ws_count; i++)
+        mock_http_set_max_body(c->m->ws[i].http, c->m->scenario.limits.max_body);
     c->now_us = gk_clock_now_us(&c->m->clock);
-    health(c);
+    health(c, "");
 }
 
 /* A query parameter, "" when absent; false (400 sent) when malformed. */
@@ -194,8 +210,8 @@ static bool param(struct mock_call *c, const char *key, char *out, size_t cap)
     bool found = false;
     struct gk_err err = {0};
     out[0] = '\0';
-    if (gk_routes_query_get(c->req->query, c->req->query_len, key, out, cap, &found, &err) !=
-        GK_OK) {
+    if (gk_routes_query_get(c->req->query, c->req->query_len, key, out, cap, &found,
+                            &err) != GK_OK) {
         mock_api_fail_err(c, &err);
         return false;
     }
@@ -206,21 +222,25 @@ static bool param_int(struct mock_call *c, const char *key, int64_t max, int64_t
 {
     bool found = false;
     struct gk_err err = {0};
-    if (gk_routes_query_get_int(c->req->query, c->req->query_len, key, 0, max, out, &found,
-                                &err) != GK_OK) {
+    if (gk_routes_query_get_int(c->req->query, c->req->query_len, key, 0, max, out,
+                                &found, &err) != GK_OK) {
         mock_api_fail_err(c, &err);
         return false;
     }
     return true;
 }
 
-static void journal(struct mock_call *c)
+static void journal(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     char ws[64], who[256], method[16], route[64], fault[MOCK_FAULT_NAME_MAX];
     int64_t status = 0, since_ms = 0, limit = 0;
-    if (!param(c, "workspace", ws, sizeof ws) || !param(c, "principal", who, sizeof who) ||
-        !param(c, "method", method, sizeof method) || !param(c, "route", route, sizeof route) ||
-        !param(c, "fault", fault, sizeof fault) || !param_int(c, "status", 599, &status) ||
+    if (!param(c, "workspace", ws, sizeof ws) ||
+        !param(c, "principal", who, sizeof who) ||
+        !param(c, "method", method, sizeof method) ||
+        !param(c, "route", route, sizeof route) ||
+        !param(c, "fault", fault, sizeof fault) ||
+        !param_int(c, "status", 599, &status) ||
         !param_int(c, "since_ms", INT64_C(1) << 50, &since_ms) ||
         !param_int(c, "limit", 1000000, &limit))
         return;
@@ -239,8 +259,9 @@ static void journal(struct mock_call *c)
     reply(c, body, len);
 }
 
-static void audit(struct mock_call *c)
+static void audit(struct mock_call *c, const char *rest)
 {
+    (void)rest;
     int64_t limit = 0;
     size_t len = 0;
     if (!param_int(c, "limit", 1000000, &limit))
@@ -260,66 +281,136 @@ static bool authorized(struct mock_call *c)
     const char *h = c->req->header(c->req, "Authorization");
     char tok[256];
     if (!c->m->opts.admin_remote && !loopback(c->req->remote_ip)) {
-        mock_api_fail(c, GK_PERMISSION_DENIED, "The admin API answers only on the loopback "
-                                               "interface (start genie-mock with "
-                                               "--admin-remote to lift that).");
+        mock_api_fail(c, GK_PERMISSION_DENIED,
+                      "The admin API answers only on the loopback "
+                      "interface (start genie-mock with "
+                      "--admin-remote to lift that).");
         return false;
     }
     if (h == NULL || gk_auth_parse_bearer(h, tok, sizeof tok, NULL) != GK_OK ||
         !gk_auth_secret_equal(tok, strlen(tok), c->m->admin_token,
                               strlen(c->m->admin_token))) {
-        mock_api_fail(c, GK_UNAUTHENTICATED,
-                      "The admin API needs `Authorization: Bearer <admin token>` (the token "
-                      "genie-mock printed at start, or --admin-token).");
+        mock_api_fail(
+            c, GK_UNAUTHENTICATED,
+            "The admin API needs `Authorization: Bearer <admin token>` (the token "
+            "genie-mock printed at start, or --admin-token).");
         return false;
     }
     return true;
 }
 
+static void reset(struct mock_call *c, const char *rest)
+{
+    (void)rest;
+    mock_reset(c->m);
+    mock_api_reply_empty(c);
+}
+
+static void faults_get(struct mock_call *c, const char *rest)
+{
+    size_t n = 0;
+    (void)rest;
+    reply_text(c, mock_fault_encode(&c->m->faults, &n), &n);
+}
+
+static void faults_delete_all(struct mock_call *c, const char *rest)
+{
+    (void)rest;
+    mock_fault_clear(&c->m->faults);
+    mock_api_reply_empty(c);
+}
+
+static void faults_delete_one(struct mock_call *c, const char *name)
+{
+    if (mock_fault_remove(&c->m->faults, name))
+        mock_api_reply_empty(c);
+    else
+        mock_api_fail(c, GK_RESOURCE_DOES_NOT_EXIST, "No fault rule is named \"%.64s\".",
+                      name);
+}
+
+static void report(struct mock_call *c, const char *rest)
+{
+    size_t n = 0;
+    (void)rest;
+    reply_text(c, mock_observe_report(c->m->observe, c->now_us, false, &n), &n);
+}
+
+/* The admin endpoints: a path under /__admin/ (or, with a trailing '/', a
+ * prefix whose remainder the handler gets) and what each method does. A
+ * known path asked with another method is 405 with Allow, as the Genie
+ * routes are. */
+static const struct admin_route {
+    const char *path;
+    enum gk_http_method method;
+    void (*fn)(struct mock_call *c, const char *rest);
+} admin_routes[] = {
+    {"health", GK_HTTP_GET, health},
+    {"reset", GK_HTTP_POST, reset},
+    {"scenario", GK_HTTP_POST, scenario_post},
+    {"faults", GK_HTTP_GET, faults_get},
+    {"faults", GK_HTTP_POST, faults_post},
+    {"faults", GK_HTTP_DELETE, faults_delete_all},
+    {"faults/", GK_HTTP_DELETE, faults_delete_one},
+    {"clock", GK_HTTP_GET, clock_get},
+    {"clock", GK_HTTP_POST, clock_post},
+    {"journal", GK_HTTP_GET, journal},
+    {"audit", GK_HTTP_GET, audit},
+    {"report", GK_HTTP_GET, report},
+};
+
+/* The part of sub a route takes: NULL when the route is not sub's; else
+ * the remainder ("" for an exact path, the name after "faults/"). A prefix
+ * route needs a remainder without '/'. */
+static const char *route_rest(const struct admin_route *r, const char *sub, size_t len)
+{
+    size_t n = strlen(r->path);
+    if (r->path[n - 1] != '/')
+        return len == n && memcmp(sub, r->path, n) == 0 ? "" : NULL;
+    if (len <= n || memcmp(sub, r->path, n) != 0 || memchr(sub + n, '/', len - n) != NULL)
+        return NULL;
+    return sub + n;
+}
+
 void mock_api_admin(struct mock_call *c)
 {
     const struct mock_request *req = c->req;
+    /* After "/__admin/"; a remainder that long is no admin path anyway. */
+    size_t len = req->path_len > 9 ? req->path_len - 9 : 0;
     char sub[128];
-    size_t n = req->path_len > 9 ? req->path_len - 9 : 0; /* after "/__admin/" */
-    snprintf(sub, sizeof sub, "%.*s", (int)(n < sizeof sub ? n : sizeof sub - 1),
-             req->path + (req->path_len > 9 ? 9 : req->path_len));
-    enum gk_http_method m = req->method_id;
+    unsigned allowed = 0;
 
     if (!authorized(c))
         return;
-    if (strcmp(sub, "health") == 0 && m == GK_HTTP_GET)
-        health(c);
-    else if (strcmp(sub, "reset") == 0 && m == GK_HTTP_POST) {
-        mock_reset(c->m);
-        mock_api_reply_empty(c);
-    } else if (strcmp(sub, "scenario") == 0 && m == GK_HTTP_POST)
-        scenario_post(c);
-    else if (strcmp(sub, "faults") == 0 && m == GK_HTTP_POST)
-        faults_post(c);
-    else if (strcmp(sub, "faults") == 0 && m == GK_HTTP_GET)
-        reply_text(c, mock_fault_encode(&c->m->faults, &n), &n);
-    else if (strcmp(sub, "faults") == 0 && m == GK_HTTP_DELETE) {
-        mock_fault_clear(&c->m->faults);
-        mock_api_reply_empty(c);
-    } else if (strncmp(sub, "faults/", 7) == 0 && m == GK_HTTP_DELETE) {
-        if (mock_fault_remove(&c->m->faults, sub + 7))
-            mock_api_reply_empty(c);
-        else
-            mock_api_fail(c, GK_RESOURCE_DOES_NOT_EXIST, "No fault rule is named \"%.64s\".",
-                          sub + 7);
-    } else if (strcmp(sub, "clock") == 0 && m == GK_HTTP_GET)
-        clock_get(c);
-    else if (strcmp(sub, "clock") == 0 && m == GK_HTTP_POST)
-        clock_post(c);
-    else if (strcmp(sub, "journal") == 0 && m == GK_HTTP_GET)
-        journal(c);
-    else if (strcmp(sub, "audit") == 0 && m == GK_HTTP_GET)
-        audit(c);
-    else if (strcmp(sub, "report") == 0 && m == GK_HTTP_GET)
-        reply_text(c, mock_observe_report(c->m->observe, c->now_us, false, &n), &n);
-    else
-        mock_api_fail(c, GK_ENDPOINT_NOT_FOUND, "No admin API for '%s %.*s'.", req->method,
-                      (int)(req->path_len < 200 ? req->path_len : 200), req->path);
+    if (len >= sizeof sub) {
+        mock_api_fail(c, GK_ENDPOINT_NOT_FOUND, "No admin API at this path.");
+        return;
+    }
+    if (len > 0)
+        memcpy(sub, req->path + 9, len);
+    sub[len] = '\0';
+    for (size_t i = 0; i < sizeof admin_routes / sizeof admin_routes[0]; i++) {
+        const struct admin_route *r = &admin_routes[i];
+        const char *rest = route_rest(r, sub, len);
+        if (rest == NULL)
+            continue;
+        if (r->method == req->method_id) {
+            r->fn(c, rest);
+            return;
+        }
+        allowed |= GK_ROUTES_METHOD_BIT(r->method);
+    }
+    if (allowed == 0) {
+        mock_api_fail(c, GK_ENDPOINT_NOT_FOUND, "No admin API for '%s %.*s'.",
+                      req->method, (int)(req->path_len < 200 ? req->path_len : 200),
+                      req->path);
+        return;
+    }
+    char allow[GK_ROUTES_ALLOW_MAX];
+    mock_api_fail(c, GK_METHOD_NOT_ALLOWED, "%s %.*s is not allowed here.", req->method,
+                  (int)(req->path_len < 200 ? req->path_len : 200), req->path);
+    if (gk_routes_allow_format(allowed, allow, sizeof allow, NULL) == GK_OK)
+        mock_response_header(c->resp, "Allow", "%s", allow);
 }
 
 void mock_api_metrics(struct mock_call *c)

@@ -14,7 +14,10 @@
  *   6. the endpoint (api_genie.c), which checks access to the space (403),
  *      the ids (404), the body (400) and the question limit (429).
  * Then every call is described to the observers (journal, audit, metrics,
- * client report). /__admin/ and /metrics are answered by admin.c.
+ * client report), under its route and the principal its credentials name,
+ * also when it was refused before step 5 (a throttled call is audited with
+ * its caller, and a client that ignores a fault's Retry-After is reported).
+ * /__admin/ and /metrics are answered by admin.c.
  *
  * Every reply carries X-Request-Id and X-Databricks-Org-Id, as real ones do.
  * Errors are the Databricks envelope {error_code, message}.
@@ -221,13 +224,15 @@ static const struct mock_fault_rule *eval_faults(struct mock_call *c,
         .principal = who != NULL ? who->name : NULL,
         .now_us = c->now_us,
     };
-    if (m->faults.count == 0)
-        return NULL;
+    /* Polls are counted whether or not a rule is armed: a rule armed in the
+     * middle of a conversation must see the polls made before it. */
     if (c->match.route == GK_ROUTE_GET_MESSAGE) {
         struct mock_msg *msg = mock_idmap_get(&m->msgs, c->match.params.message_id);
         if (msg != NULL && msg->conv->ws == c->ws)
             fq.polls = ++msg->polls;
     }
+    if (m->faults.count == 0)
+        return NULL;
     if (gk_routes_is_question(c->match.route) &&
         gk_codec_decode_question_request(c->req->body, c->req->body_len, NULL, &q, NULL) ==
             GK_OK)
@@ -259,51 +264,61 @@ static bool apply_fault(struct mock_call *c, const struct mock_fault_rule *f)
     return true;
 }
 
-static void dispatch(struct mock_call *c)
+/* Answers the call. Returns the principal its credentials name (NULL when
+ * none are valid): the observers are told whose call it was even when it
+ * was refused before authentication, by the request limit or a fault rule,
+ * as a real workspace's audit log names the caller of a throttled call
+ * (audit_row_throttled). Routing and identifying change nothing, so they
+ * come first, and a refused call is still journaled, audited and reported
+ * under its route; the answers keep the front door's order above. */
+static const struct mock_principal *dispatch(struct mock_call *c)
 {
     struct gk_err err = {0};
     const struct mock_request *req = c->req;
     char why[GK_ERR_MSG_MAX];
 
+    enum gk_rc rc =
+        gk_routes_match(req->method_id, req->path, req->path_len, &c->match, &err);
+    const struct mock_principal *who = identify(c, why, sizeof why);
+
     if (c->ws->limit_requests) {
         int64_t wait = gk_rlimit_take(&c->ws->requests, c->now_us);
         if (wait > 0) {
             mock_api_throttle(c, wait, "Too many requests to this workspace.");
-            return;
+            return who;
         }
     }
-    enum gk_rc rc = gk_routes_match(req->method_id, req->path, req->path_len, &c->match, &err);
     if (rc == GK_METHOD_NOT_ALLOWED) {
         char allow[GK_ROUTES_ALLOW_MAX];
         mock_api_fail_err(c, &err);
         if (gk_routes_allow_format(c->match.allowed, allow, sizeof allow, NULL) == GK_OK)
             mock_response_header(c->resp, "Allow", "%s", allow);
-        return;
+        return who;
     }
     if (rc != GK_OK) {
         mock_api_fail_err(c, &err);
-        return;
+        return who;
     }
     c->match.query = req->query;
     c->match.query_len = req->query_len;
 
-    const struct mock_principal *who = identify(c, why, sizeof why);
     if ((c->fault = eval_faults(c, who)) != NULL && apply_fault(c, c->fault))
-        return;
+        return who;
     switch (c->match.route) {
     case GK_ROUTE_HOST_METADATA:
     case GK_ROUTE_OIDC_DISCOVERY:
     case GK_ROUTE_OIDC_TOKEN:
         mock_api_oauth(c);
-        return;
+        return who;
     default:
         break;
     }
     if ((c->principal = who) == NULL) {
         mock_api_fail(c, GK_UNAUTHENTICATED, "%s", why);
-        return;
+        return NULL;
     }
     mock_api_genie(c);
+    return who;
 }
 
 static uint64_t hash_request(const struct mock_request *req)
@@ -324,23 +339,46 @@ static uint64_t hash_request(const struct mock_request *req)
     return h;
 }
 
-/* Tells the observers about the finished call. */
-static void finish(struct mock_call *c, int64_t started_us)
+/* When the message reaches the terminal status it is in, or will next be in,
+ * at now_us (INT64_MAX: never). After an execute-query re-run that is the
+ * re-run's COMPLETED, not the first one, long past. */
+static int64_t terminal_us(const struct gk_lifecycle_plan *plan, int64_t now_us)
+{
+    int64_t entered = 0;
+    if (gk_lifecycle_is_terminal(gk_lifecycle_status_at(plan, now_us, &entered, NULL)))
+        return entered;
+    for (int i = 0; i < plan->nsteps; i++)
+        if (plan->steps[i].enter_us > now_us &&
+            gk_lifecycle_is_terminal(plan->steps[i].status))
+            return plan->steps[i].enter_us;
+    return INT64_MAX;
+}
+
+/* Tells the observers about the finished call; who is the principal its
+ * credentials named (dispatch), used when the call never got as far as
+ * authentication. */
+static void finish(struct mock_call *c, int64_t started_us,
+                   const struct mock_principal *who)
 {
     const struct mock_request *req = c->req;
     const struct gk_route_params *p = &c->match.params;
+    if (c->principal != NULL)
+        who = c->principal;
     struct mock_event ev = {
         .now_us = c->now_us,
         .wall_ms = mock_wall_ms_at(c->m, c->now_us),
         .workspace_id = c->ws->def->workspace_id,
         .account_id = c->ws->def->account_id,
-        .principal = c->principal != NULL ? c->principal->name : NULL,
-        .user_id = c->principal != NULL ? c->principal->user_id : 0,
+        .principal = who != NULL ? who->name : NULL,
+        .user_id = who != NULL ? who->user_id : 0,
         .method = req->method,
         .path = req->path,
         .query = req->query,
         .route = c->match.route,
-        .status = c->resp->transport == MOCK_FAULT_DROP ? 0 : c->resp->status,
+        /* 0: the client got no answer (a drop, or a hang it gives up on). */
+        .status = c->resp->transport == MOCK_FAULT_DROP || c->resp->transport == MOCK_FAULT_HANG
+                      ? 0
+                      : c->resp->status,
         .error_code = c->error_code[0] ? c->error_code : NULL,
         .error_message = c->error_message[0] ? c->error_message : NULL,
         .latency_us = gk_clock_system_mono_us() - started_us + c->resp->delay_us,
@@ -366,13 +404,7 @@ static void finish(struct mock_call *c, int64_t started_us)
         ev.conversation_id = m->conv->id;
         ev.message_id = m->id;
         ev.message_created_us = m->plan.steps[0].enter_us;
-        ev.message_terminal_us = INT64_MAX;
-        for (int i = 0; i < m->plan.nsteps; i++) {
-            if (gk_lifecycle_is_terminal(m->plan.steps[i].status)) {
-                ev.message_terminal_us = m->plan.steps[i].enter_us;
-                break;
-            }
-        }
+        ev.message_terminal_us = terminal_us(&m->plan, c->now_us);
     }
     if (c->match.route == GK_ROUTE_SEND_MESSAGE_FEEDBACK && c->resp->status == 200) {
         const struct mock_msg *m = mock_idmap_get(&c->m->msgs, p->message_id);
@@ -402,8 +434,8 @@ void mock_api_handle(void *ctx, const struct mock_request *req, struct mock_resp
     } else if (req->path_len == 8 && is_prefix(req, "/metrics")) {
         mock_api_metrics(&c);
     } else {
-        dispatch(&c);
-        finish(&c, started_us);
+        const struct mock_principal *who = dispatch(&c);
+        finish(&c, started_us, who);
     }
     pthread_mutex_unlock(&ws->mock->lock);
 }
@@ -417,8 +449,13 @@ void mock_api_too_large(void *ctx, const struct mock_request *req, size_t max_bo
 
     pthread_mutex_lock(&ws->mock->lock);
     begin(&c, ws, req, resp);
+    /* Not answered by the route, but journaled and audited under it and its
+     * caller, as every other refused call is. */
+    char why[GK_ERR_MSG_MAX];
+    (void)gk_routes_match(req->method_id, req->path, req->path_len, &c.match, NULL);
+    const struct mock_principal *who = identify(&c, why, sizeof why);
     mock_api_fail(&c, GK_REQUEST_ENTITY_TOO_LARGE,
                   "The request body is larger than the limit of %zu bytes.", max_body);
-    finish(&c, started_us);
+    finish(&c, started_us, who);
     pthread_mutex_unlock(&ws->mock->lock);
 }

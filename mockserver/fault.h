@@ -30,8 +30,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MOCK_FAULT_NAME_MAX    64
-#define MOCK_FAULT_HEADERS_MAX 4
+#define MOCK_FAULT_NAME_MAX     64
+#define MOCK_FAULT_HEADERS_MAX  4
+/* The longest latency a rule may ask for, and the cap of one that gives
+ * none: as long as the http layer holds a hang (MOCK_HTTP_HANG_MAX_US), so a
+ * delay is never silently shorter than its rule says. */
+#define MOCK_FAULT_DELAY_MAX_US (600 * INT64_C(1000000))
 
 /* What happens to the connection instead of (or after) a normal answer. */
 enum mock_fault_transport {
@@ -57,7 +61,7 @@ struct mock_fault_delay {
     int64_t min_us, max_us; /* fixed: min_us; uniform: the range */
     int64_t median_us;      /* lognormal */
     double sigma;           /* lognormal */
-    int64_t cap_us;         /* upper bound of every kind (0: 10 minutes) */
+    int64_t cap_us;         /* upper bound of every kind (0: MOCK_FAULT_DELAY_MAX_US) */
 };
 
 /* The fate a question's message is forced into (question POSTs only). */
@@ -83,19 +87,19 @@ struct mock_fault_rule {
     char *principal; /* principal name (e-mail) */
     char *content;   /* substring of a question's content */
     /* trigger: every set condition must hold */
-    int64_t nth;         /* only the nth matching request (1-based) */
-    int64_t first;       /* only the first k matching requests */
-    int64_t every;       /* every k-th matching request */
-    double probability;  /* with probability p (seeded), 0: condition off */
+    int64_t nth;        /* only the nth matching request (1-based) */
+    int64_t first;      /* only the first k matching requests */
+    int64_t every;      /* every k-th matching request */
+    double probability; /* with probability p (seeded), 0: condition off */
     bool has_probability;
     int64_t from_us, until_us; /* clock window [from, until); until 0: open */
     bool has_window;
     int64_t after_polls; /* a message already polled at least n times */
     /* action */
-    int status;              /* 0: keep the normal status */
-    char *error_code;        /* envelope error_code (default: the status's) */
-    char *message;           /* envelope message */
-    int64_t retry_after_s;   /* Retry-After header; -1: none */
+    int status;            /* 0: keep the normal status */
+    char *error_code;      /* envelope error_code (default: the status's) */
+    char *message;         /* envelope message */
+    int64_t retry_after_s; /* Retry-After header; -1: none */
     struct mock_fault_header headers[MOCK_FAULT_HEADERS_MAX];
     size_t header_count;
     struct mock_fault_delay delay;

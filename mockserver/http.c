@@ -16,7 +16,9 @@
  * over the cap is answered 413 on the first call (with "Connection: close":
  * the body is never buffered); a chunked body that grows past the
  * cap is discarded as it arrives and answered 413 when it ends. Either way
- * at most max_body bytes are ever held.
+ * at most max_body bytes are ever held. The cap may change while serving
+ * (mock_http_set_max_body: a new scenario); a request keeps the cap it
+ * started with.
  */
 #define _DEFAULT_SOURCE /* inet_ntop, strncasecmp under -std=c11 */
 #include "mockserver/http.h"
@@ -28,9 +30,12 @@
 #include <pthread.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 struct conn_ctx;
 
@@ -47,6 +52,10 @@ struct timers {
 struct mock_http_server {
     struct MHD_Daemon *daemon;
     struct mock_http_opts opts;
+    /* The body cap: opts.max_body until mock_http_set_max_body() (a new
+     * scenario) changes it while MHD's threads read it. Each request reads
+     * it once, when its headers are in, and keeps that cap to its end. */
+    _Atomic size_t max_body;
     uint16_t port;
     struct timers timers;
 };
@@ -54,12 +63,13 @@ struct mock_http_server {
 struct conn_ctx {
     struct mock_request req;
     struct MHD_Connection *conn;
-    char *uri;   /* raw request target: path?query */
-    char *body;  /* NULL until a body arrives */
+    char *uri;  /* raw request target: path?query */
+    char *body; /* NULL until a body arrives */
     size_t body_len, body_cap;
-    bool seen;   /* the headers-only first call has happened */
-    bool too_large; /* the body passed the cap: the rest is discarded */
-    bool done;   /* a response is queued */
+    bool seen;       /* the headers-only first call has happened */
+    bool too_large;  /* the body passed the cap: the rest is discarded */
+    bool done;       /* a response is queued */
+    size_t max_body; /* this request's body cap */
     /* A delayed answer: held while the connection is suspended. */
     struct mock_response pending;
     bool suspended;
@@ -70,10 +80,16 @@ struct conn_ctx {
 void mock_response_header(struct mock_response *resp, const char *name, const char *fmt,
                           ...)
 {
-    if (resp->n_headers >= MOCK_HTTP_MAX_HEADERS)
-        return;
-    struct mock_response_header *h = &resp->headers[resp->n_headers++];
+    struct mock_response_header *h = NULL;
     va_list ap;
+    for (int i = 0; i < resp->n_headers && h == NULL; i++)
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            h = &resp->headers[i];
+    if (h == NULL) {
+        if (resp->n_headers >= MOCK_HTTP_MAX_HEADERS)
+            return;
+        h = &resp->headers[resp->n_headers++];
+    }
     snprintf(h->name, sizeof h->name, "%s", name);
     va_start(ap, fmt);
     vsnprintf(h->value, sizeof h->value, fmt, ap);
@@ -153,7 +169,9 @@ static bool grow_timers(struct timers *t)
 }
 
 /* RESET: the reply claims its full length, sends the first half, and the
- * connection is closed in the middle of the body. */
+ * connection is closed in the middle of the body. A body of 0 or 1 bytes
+ * has no middle: the reply claims one byte more than it has, so the client
+ * still sees the connection break inside the body. */
 struct reset_body {
     char *body;
     size_t half;
@@ -209,7 +227,7 @@ static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *r
     default:
         break;
     }
-    if (resp->transport == MOCK_FAULT_RESET && resp->body_len > 1) {
+    if (resp->transport == MOCK_FAULT_RESET) {
         struct reset_body *r = malloc(sizeof *r);
         if (r == NULL) {
             free(resp->body);
@@ -217,8 +235,9 @@ static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *r
         }
         r->body = resp->body;
         r->half = resp->body_len / 2;
-        m = MHD_create_response_from_callback(resp->body_len, 4096, reset_reader, r,
-                                              reset_free);
+        m = MHD_create_response_from_callback(resp->body_len > 1 ? resp->body_len
+                                                                 : resp->body_len + 1,
+                                              4096, reset_reader, r, reset_free);
         if (m == NULL)
             reset_free(r);
     } else {
@@ -231,11 +250,16 @@ static enum MHD_Result send_response(struct conn_ctx *c, struct mock_response *r
     resp->body = NULL;
     if (m == NULL)
         return MHD_NO;
-    MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            resp->content_type != NULL ? resp->content_type
-                                                       : "application/json");
-    for (int i = 0; i < resp->n_headers; i++)
+    /* A Content-Type among the headers (a fault rule's) replaces the default. */
+    bool typed = false;
+    for (int i = 0; i < resp->n_headers; i++) {
         MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
+        typed |= strcasecmp(resp->headers[i].name, MHD_HTTP_HEADER_CONTENT_TYPE) == 0;
+    }
+    if (!typed)
+        MHD_add_response_header(m, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                resp->content_type != NULL ? resp->content_type
+                                                           : "application/json");
     enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)resp->status, m);
     MHD_destroy_response(m);
     return ret;
@@ -270,10 +294,12 @@ static void *timer_main(void *arg)
         if (next == INT64_MAX) {
             pthread_cond_wait(&t->wake, &t->lock);
         } else {
+            /* The condition waits on CLOCK_MONOTONIC (mock_http_start), the
+             * clock due_us is read from: a stepped system clock moves no
+             * delay. */
             struct timespec ts;
-            int64_t wall = gk_clock_system_wall_ms() * 1000 + (next - now);
-            ts.tv_sec = (time_t)(wall / 1000000);
-            ts.tv_nsec = (long)(wall % 1000000) * 1000;
+            ts.tv_sec = (time_t)(next / 1000000);
+            ts.tv_nsec = (long)(next % 1000000) * 1000;
             pthread_cond_timedwait(&t->wake, &t->lock, &ts);
         }
     }
@@ -286,7 +312,8 @@ static enum MHD_Result delay_response(struct mock_http_server *s, struct conn_ct
                                       struct mock_response *resp)
 {
     struct timers *t = &s->timers;
-    int64_t wait = resp->transport == MOCK_FAULT_HANG ? MOCK_HTTP_HANG_MAX_US : resp->delay_us;
+    int64_t wait =
+        resp->transport == MOCK_FAULT_HANG ? MOCK_HTTP_HANG_MAX_US : resp->delay_us;
 
     pthread_mutex_lock(&t->lock);
     if (t->stopping || (t->count == t->cap && !grow_timers(t))) {
@@ -314,7 +341,7 @@ static enum MHD_Result answer_too_large(struct mock_http_server *s, struct conn_
     c->body_len = c->body_cap = 0;
     c->req.body = NULL;
     c->req.body_len = 0;
-    s->opts.too_large(s->opts.ctx, &c->req, s->opts.max_body, &resp);
+    s->opts.too_large(s->opts.ctx, &c->req, c->max_body, &resp);
     return send_response(c, &resp);
 }
 
@@ -362,6 +389,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!c->seen) {
         c->seen = true;
+        c->max_body = atomic_load(&s->max_body);
         fill_request(c, method);
         /* A declared length over the cap is refused before any of the body
          * is read: libmicrohttpd 0.9.75 accepts a response only now or once
@@ -369,7 +397,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * answering now spares reading the body at all. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl != NULL && strtoull(cl, NULL, 10) > s->opts.max_body)
+        if (cl != NULL && strtoull(cl, NULL, 10) > c->max_body)
             return answer_too_large(s, c);
         return MHD_YES;
     }
@@ -382,7 +410,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (c->too_large)
             return MHD_YES;
-        switch (append_body(c, upload_data, n, s->opts.max_body)) {
+        switch (append_body(c, upload_data, n, c->max_body)) {
         case APPEND_OK:
             return MHD_YES;
         case APPEND_TOO_LARGE:
@@ -410,8 +438,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return send_response(c, &resp);
 }
 
-enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_server **out,
-                           struct gk_err *err)
+enum gk_rc mock_http_start(const struct mock_http_opts *opts,
+                           struct mock_http_server **out, struct gk_err *err)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(opts->port)};
     const char *bind_addr = opts->bind_addr != NULL ? opts->bind_addr : "127.0.0.1";
@@ -427,10 +455,15 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
     if (s == NULL)
         return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
     s->opts = *opts;
+    atomic_init(&s->max_body, opts->max_body);
 
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    pthread_condattr_t ca;
     pthread_mutex_init(&s->timers.lock, NULL);
-    pthread_cond_init(&s->timers.wake, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->timers.wake, &ca);
+    pthread_condattr_destroy(&ca);
     unsigned threads = opts->threads > 1 ? opts->threads : 1;
     s->daemon = MHD_start_daemon(
         flags, opts->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
@@ -438,17 +471,20 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)120, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
         MHD_OPTION_END);
-    if (s->daemon == NULL || pthread_create(&s->timers.thread, NULL, timer_main, s) != 0) {
+    if (s->daemon == NULL ||
+        pthread_create(&s->timers.thread, NULL, timer_main, s) != 0) {
         if (s->daemon != NULL)
             MHD_stop_daemon(s->daemon);
         pthread_cond_destroy(&s->timers.wake);
         pthread_mutex_destroy(&s->timers.lock);
         free(s);
-        return gk_err_set(err, GK_IO_ERROR, "cannot listen on %s:%u (in use, or no permission)",
-                          bind_addr, (unsigned)opts->port);
+        return gk_err_set(err, GK_IO_ERROR,
+                          "cannot listen on %s:%u (in use, or no permission)", bind_addr,
+                          (unsigned)opts->port);
     }
     s->timers.running = true;
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di != NULL ? di->port : opts->port;
     *out = s;
     return GK_OK;
@@ -457,6 +493,12 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
 uint16_t mock_http_port(const struct mock_http_server *srv)
 {
     return srv->port;
+}
+
+void mock_http_set_max_body(struct mock_http_server *srv, size_t max_body)
+{
+    if (srv != NULL)
+        atomic_store(&srv->max_body, max_body);
 }
 
 void mock_http_stop(struct mock_http_server *srv)

@@ -76,8 +76,12 @@ struct mock_response {
 };
 
 /*
- * Adds a header to resp; silently dropped past MOCK_HTTP_MAX_HEADERS (a
- * programming error the tests would catch) and cut to the field sizes.
+ * Sets a header of resp: one with the same name (case-insensitive) is
+ * replaced, so each name goes out once and the last word wins (a fault
+ * rule's headers over the dispatcher's). A new name past
+ * MOCK_HTTP_MAX_HEADERS is silently dropped (a programming error the tests
+ * would catch); values are cut to the field sizes. A Content-Type set here
+ * replaces resp->content_type.
  */
 void mock_response_header(struct mock_response *resp, const char *name, const char *fmt,
                           ...) __attribute__((format(printf, 3, 4)));
@@ -115,6 +119,11 @@ enum gk_rc mock_http_start(const struct mock_http_opts *opts, struct mock_http_s
 
 /* The port the server is bound to (the real one when 0 was asked for). */
 uint16_t mock_http_port(const struct mock_http_server *srv);
+
+/* Changes the request body cap (opts.max_body) of a running server, for
+ * requests whose headers arrive from now on; safe from any thread. NULL is
+ * a no-op. */
+void mock_http_set_max_body(struct mock_http_server *srv, size_t max_body);
 
 /* Stops the server, closes every connection and frees it. NULL is a no-op. */
 void mock_http_stop(struct mock_http_server *srv);

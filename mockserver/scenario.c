@@ -398,8 +398,13 @@ static void base_name(const char *file, char *buf, size_t cap)
 }
 
 /* "base": the built-in scenario whose sections this one inherits (each
- * top-level key the file leaves out), resolved recursively. */
-static enum gk_rc resolve_base(struct mock_sj *r, int depth)
+ * top-level key the file leaves out), resolved recursively. Built-ins are
+ * trusted text, but a base chain still has a depth bound, so a cycle among
+ * them (a fixture edited by mistake) is an error, not a stack overflow. */
+#define BASE_DEPTH_MAX 4
+
+static enum gk_rc resolve_base(struct mock_sj *r, const struct mock_builtin *bases,
+                               int depth)
 {
     static const char *const skip[] = {"name", "base", NULL};
     const struct mock_sj_node *v = mock_sj_get(r->root, "base");
@@ -414,16 +419,17 @@ static enum gk_rc resolve_base(struct mock_sj *r, int depth)
                           mock_sj_kind(v));
         goto out;
     }
-    if (depth >= 4) {
-        rc = mock_sj_fail(r, "bases nest more than 4 deep (is there a cycle?)");
+    if (depth >= BASE_DEPTH_MAX) {
+        rc = mock_sj_fail(r, "bases nest more than %d deep (is there a cycle?)",
+                          BASE_DEPTH_MAX);
         goto out;
     }
-    const struct mock_builtin *b = mock_builtins;
+    const struct mock_builtin *b = bases;
     while (b->name != NULL && strcmp(b->name, want) != 0)
         b++;
     if (b->name == NULL) {
         char names[256] = "";
-        for (const struct mock_builtin *x = mock_builtins; x->name != NULL; x++)
+        for (const struct mock_builtin *x = bases; x->name != NULL; x++)
             if (strlen(names) + strlen(x->name) + 3 < sizeof names)
                 strcat(strcat(names, names[0] ? ", " : ""), x->name);
         rc = mock_sj_fail(r, "\"%.64s\" is not a built-in scenario (%s)", want, names);
@@ -431,7 +437,7 @@ static enum gk_rc resolve_base(struct mock_sj *r, int depth)
     }
     struct mock_sj base;
     if ((rc = mock_sj_parse(&base, b->name, b->text, b->len, r->err)) == GK_OK &&
-        (rc = resolve_base(&base, depth + 1)) == GK_OK)
+        (rc = resolve_base(&base, bases, depth + 1)) == GK_OK)
         rc = mock_sj_inherit(r, &base, skip);
     mock_sj_cleanup(&base);
 out:
@@ -442,6 +448,13 @@ out:
 enum gk_rc mock_scenario_parse(const char *name, const char *text, size_t len,
                                struct mock_scenario *out, struct gk_err *err)
 {
+    return mock_scenario_parse_bases(name, text, len, mock_builtins, out, err);
+}
+
+enum gk_rc mock_scenario_parse_bases(const char *name, const char *text, size_t len,
+                                     const struct mock_builtin *bases,
+                                     struct mock_scenario *out, struct gk_err *err)
+{
     struct mock_sj r;
     char base[128];
 
@@ -451,7 +464,7 @@ enum gk_rc mock_scenario_parse(const char *name, const char *text, size_t len,
     base_name(name, base, sizeof base);
     enum gk_rc rc = mock_sj_parse(&r, name, text, len, err);
     if (rc == GK_OK)
-        rc = resolve_base(&r, 0);
+        rc = resolve_base(&r, bases, 0);
     if (rc == GK_OK)
         rc = read_root(&r, out, base);
     mock_sj_cleanup(&r);

@@ -158,6 +158,18 @@ enum gk_rc mock_scenario_load(const char *path, struct mock_scenario *out, struc
 enum gk_rc mock_scenario_parse(const char *name, const char *text, size_t len,
                                struct mock_scenario *out, struct gk_err *err);
 
+/*
+ * As mock_scenario_parse, with the names a "base" may take looked up in
+ * bases (an array ended by an entry whose name is NULL; mockserver/builtin.h)
+ * instead of the built-in scenarios. mock_scenario_parse is this with
+ * mock_builtins; tests use it to check how base chains resolve. A chain more
+ * than 4 deep (or a cycle) is GK_BAD_CONFIG naming "base".
+ */
+struct mock_builtin;
+enum gk_rc mock_scenario_parse_bases(const char *name, const char *text, size_t len,
+                                     const struct mock_builtin *bases,
+                                     struct mock_scenario *out, struct gk_err *err);
+
 /* Frees what the scenario owns and zeroes it. NULL and zeroed are fine. */
 void mock_scenario_cleanup(struct mock_scenario *s);
 

@@ -18,11 +18,22 @@ struct mock *h_start(const char *scenario)
 
 struct mock *h_start_token(const char *scenario, const char *token)
 {
-    struct mock_opts o = {.has_seed = true,
-                          .seed = 7,
-                          .manual_clock = true,
-                          .manual_start_ms = H_START_MS,
-                          .token = token};
+    struct mock_opts o = {.token = token};
+    return h_start_opts(scenario, &o);
+}
+
+struct mock *h_start_opts(const char *scenario, const struct mock_opts *more)
+{
+    struct mock_opts o = {0};
+    if (more != NULL)
+        o = *more;
+    if (!o.has_seed) {
+        o.has_seed = true;
+        o.seed = 7;
+    }
+    o.manual_clock = true;
+    o.manual_start_ms = H_START_MS;
+    o.scenario_path = o.scenario_text = NULL;
     struct gk_err err = {0};
     struct mock *m = NULL;
     if (scenario != NULL && scenario[0] == '{')
@@ -44,6 +55,16 @@ void h_stop(struct mock *m)
 void h_advance_ms(struct mock *m, int64_t ms)
 {
     cr_assert_eq(gk_clock_advance(&m->clock, ms * 1000, NULL), GK_OK);
+}
+
+int64_t h_now_ms(const struct mock *m)
+{
+    return gk_clock_now_us(&m->clock) / 1000;
+}
+
+int64_t h_wall_ms(const struct mock *m)
+{
+    return mock_wall_ms_at(m, gk_clock_now_us(&m->clock));
 }
 
 const char *h_token(const struct mock *m, size_t ws, size_t n)
@@ -128,7 +149,7 @@ struct h_reply h_send(const struct mock *m, size_t ws, const char *method,
     snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)mock_port(m, ws), path);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, s->timeout_ms > 0 ? s->timeout_ms : 10000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
@@ -161,7 +182,8 @@ struct h_reply h_send(const struct mock *m, size_t ws, const char *method,
     for (size_t i = 0; s->headers != NULL && s->headers[i] != NULL; i++)
         hdrs = curl_slist_append(hdrs, s->headers[i]);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    if (curl_easy_perform(c) == CURLE_OK)
+    r.curl_rc = (int)curl_easy_perform(c);
+    if (r.curl_rc == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
@@ -195,6 +217,14 @@ void h_free(struct h_reply *r)
     cJSON_Delete(r->json);
     free(r->body);
     memset(r, 0, sizeof *r);
+}
+
+struct h_reply h_admin(const struct mock *m, const char *method, const char *path,
+                       const char *body)
+{
+    char auth[128];
+    snprintf(auth, sizeof auth, "Bearer %s", m->admin_token);
+    return h_call(m, 0, method, path, body, auth, NULL);
 }
 
 const char *h_str(const struct h_reply *r, const char *key)
@@ -314,4 +344,44 @@ void h_mint(const struct mock *m, size_t ws, const char *id, const char *secret,
     cr_assert_eq(r.status, 200, "token for %s: %ld %s", id, r.status, r.body);
     snprintf(out, cap, "%s", h_jstr(r.json, "access_token"));
     h_free(&r);
+}
+
+void h_arm(const struct mock *m, const char *rule)
+{
+    struct h_reply r = h_admin(m, "POST", "/__admin/faults", rule);
+    cr_assert_eq(r.status, 200, "arming %s: %ld %s", rule, r.status, r.body);
+    h_free(&r);
+}
+
+void h_fault_counts(const struct mock *m, const char *name, int64_t *matched, int64_t *fired)
+{
+    struct h_reply r = h_admin(m, "GET", "/__admin/faults", NULL);
+    const cJSON *f;
+    cr_assert_eq(r.status, 200, "GET /__admin/faults: %ld %s", r.status, r.body);
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(r.json, "faults"))
+    {
+        if (strcmp(h_jstr(f, "name"), name) != 0)
+            continue;
+        const cJSON *mt = cJSON_GetObjectItemCaseSensitive(f, "matched");
+        const cJSON *fd = cJSON_GetObjectItemCaseSensitive(f, "fired");
+        cr_assert(cJSON_IsNumber(mt) && cJSON_IsNumber(fd), "%s", r.body);
+        *matched = (int64_t)mt->valuedouble;
+        *fired = (int64_t)fd->valuedouble;
+        h_free(&r);
+        return;
+    }
+    cr_assert_fail("no fault rule named %s in %s", name, r.body);
+}
+
+char *h_scenario_with(const char *scenario, const char *key, const char *value)
+{
+    cJSON *doc = cJSON_Parse(scenario), *v = cJSON_Parse(value);
+    cr_assert_not_null(doc, "scenario: not valid JSON");
+    cr_assert_not_null(v, "%s: not valid JSON: %s", key, value);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
+    cJSON_AddItemToObject(doc, key, v);
+    char *out = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    cr_assert_not_null(out);
+    return out;
 }

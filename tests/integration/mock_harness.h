@@ -23,6 +23,7 @@ struct h_reply {
     size_t len;
     char headers[4096]; /* raw response headers */
     cJSON *json;        /* parsed body, or NULL */
+    int curl_rc;        /* libcurl's CURLcode of the transfer (0: CURLE_OK) */
 };
 
 /* Starts the built-in scenario `name` (or the JSON text when it starts
@@ -30,9 +31,16 @@ struct h_reply {
 struct mock *h_start(const char *scenario);
 /* h_start with an extra PAT accepted everywhere (genie-mock --token). */
 struct mock *h_start_token(const char *scenario, const char *token);
+/* h_start with more options (an audit log, ...): o's fields are used as
+ * given, except the scenario (as h_start), the manual clock and its start,
+ * and the seed (7 unless o->has_seed). o may be NULL. */
+struct mock *h_start_opts(const char *scenario, const struct mock_opts *o);
 void h_stop(struct mock *m);
 /* Moves the manual clock forward. */
 void h_advance_ms(struct mock *m, int64_t ms);
+/* The mock's clock: simulated ms since start, and the same as epoch ms. */
+int64_t h_now_ms(const struct mock *m);
+int64_t h_wall_ms(const struct mock *m);
 
 /* The n-th principal's PAT of workspace i, and the id of its k-th space. */
 const char *h_token(const struct mock *m, size_t ws, size_t n);
@@ -61,6 +69,7 @@ struct h_send {
     bool chunked;               /* send the body chunked, without Content-Length */
     const char *const *headers; /* more "Name: value" lines, NULL-terminated */
     const char *accept;         /* NULL: application/json */
+    long timeout_ms;            /* whole transfer; 0: 10 s */
 };
 
 /* One request as s describes it; reply as h_call (which is built on it). */
@@ -106,9 +115,26 @@ const char *h_jstr(const cJSON *o, const char *key);
 void h_expect_envelope(const struct h_reply *r, long status, const char *error_code,
                        const char *needle);
 
+/* One admin API call to workspace 0 with the mock's admin token; path
+ * starts with "/__admin/"; body may be NULL. */
+struct h_reply h_admin(const struct mock *m, const char *method, const char *path,
+                       const char *body);
+
 /* The string at key of r's JSON, or NULL. */
 const char *h_str(const struct h_reply *r, const char *key);
 /* The value of a response header (case-insensitive), copied into buf; NULL if absent. */
 const char *h_header(const struct h_reply *r, const char *name, char *buf, size_t cap);
+
+/* ---- the admin API (calls: h_admin above) ---- */
+
+/* Arms a fault rule (POST /__admin/faults); aborts the test unless 200. */
+void h_arm(const struct mock *m, const char *rule);
+/* The counters of the armed rule `name` (GET /__admin/faults); aborts the
+ * test when there is no such rule. */
+void h_fault_counts(const struct mock *m, const char *name, int64_t *matched, int64_t *fired);
+/* scenario (JSON text) with the top-level key set to the JSON text value,
+ * e.g. h_scenario_with(s, "faults", "[...]"). Caller frees; aborts the test
+ * when either is not valid JSON. */
+char *h_scenario_with(const char *scenario, const char *key, const char *value);
 
 #endif
