@@ -121,10 +121,10 @@ sdk-check: all
 	cd tests/sdk/js && npm ci --no-audit --no-fund --loglevel=error
 	MOCK=$(BUILD)/genie-mock sh scripts/sdk-check.sh
 
-# The main job, end to end: genie-mock serving a client (scripts/demo.sh).
+# The main job, end to end: genie-gen against genie-mock (scripts/demo.sh).
 demo: all
 	@PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh demo
-	MOCK=$(BUILD)/genie-mock sh scripts/demo.sh
+	MOCK=$(BUILD)/genie-mock GEN=$(BUILD)/genie-gen sh scripts/demo.sh
 
 SAN_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:

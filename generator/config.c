@@ -78,7 +78,7 @@ static const struct gk_config_option options[] = {
      .flag = "--questions-dir", .help = "folder of question banks (*.json)"},
     {.key = "rate_per_min", .type = GK_CONFIG_TYPE_DOUBLE, .offset = OPT(rate_per_min),
      .default_value = "4", .env = "GENIE_GEN_RATE_PER_MIN", .flag = "--rate",
-     .dmin = 0.1, .dmax = 600,
+     .dmin = 1, .dmax = 600,
      .help = "questions per minute per workspace, retries included (Genie allows 5; "
              "above needs --allow-above-limit)"},
     {.key = "allow_above_limit", .type = GK_CONFIG_TYPE_BOOL,

@@ -1,110 +1,66 @@
 #!/bin/sh
-# make demo: genie-mock end to end, as a client sees it. Starts the mock on
-# free ports with the default scenario and time running 20x faster, asks one
-# question in each space of the first workspace, polls each message to a
-# terminal status as a careful client would (1 s, then backing off), reads
-# the query results, asks a follow-up, and stops the mock with SIGTERM.
-# Needs curl; everything else is POSIX sh.
+# make demo: the main job end to end. Starts genie-mock on free ports with
+# the default scenario and time running 60x faster, then genie-gen against
+# both of its workspaces (the first with its developer PAT, the second with
+# OAuth machine-to-machine): 3 spaces each, 2 conversations per space, 1 to
+# 2 follow-ups each, at 4 questions per minute per workspace. Prints the
+# summary and where the records are (build/demo/), stops the mock, and fails
+# if the mock's client report found genie-gen misbehaving (--strict).
 set -eu
 
 MOCK=${MOCK:-build/genie-mock}
-SCALE=${SCALE:-20}
-out=$(mktemp)
+GEN=${GEN:-build/genie-gen}
+SCALE=${SCALE:-60}
+dir=${DEMO_DIR:-build/demo} # kept after the run: the records are the point
+rm -rf "$dir"
+mkdir -p "$dir"
 pid=
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    rm -f "$out"
 }
 trap cleanup EXIT INT TERM
 
-"$MOCK" --port 0 --time-scale "$SCALE" --log-level warn >"$out" 2>&1 &
+"$MOCK" --port 0 --time-scale "$SCALE" --log-level warn --strict >"$dir/mock.out" 2>&1 &
 pid=$!
 i=0
-until grep -q '^workspace' "$out"; do
+until [ "$(grep -c '^workspace' "$dir/mock.out")" -ge 2 ]; do
     i=$((i + 1))
     if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
         echo "demo: genie-mock did not start:" >&2
-        cat "$out" >&2
+        cat "$dir/mock.out" >&2
         exit 1
     fi
     sleep 0.1
 done
-sed -n '1,4p' "$out"
-url=$(awk '/^workspace/ {print $3; exit}' "$out")
-token=$(awk '/^  token/ {print $2; exit}' "$out")
+sed -n '1p;3,4p' "$dir/mock.out"
 
-api() { # METHOD PATH [BODY]
-    if [ $# -ge 3 ]; then
-        curl -sS -m 10 -X "$1" -H "Authorization: Bearer $token" \
-            -H 'Content-Type: application/json' -d "$3" "$url$2"
-    else
-        curl -sS -m 10 -X "$1" -H "Authorization: Bearer $token" "$url$2"
-    fi
-}
-field() { # KEY: the first string value of KEY in the JSON on stdin
-    sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
-}
-number() {
-    sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p" | head -n 1
-}
+# The two workspaces as genie-mock printed them.
+awk -v q='"' '
+    /^workspace/ { n++; id[n] = $2; url[n] = $3 }
+    /^  token/ && !tok[n] { tok[n] = $2 }
+    /^  client_id/ && !cid[n] { cid[n] = $2; sec[n] = $4 }
+    END {
+        printf "{\"workspaces\": [\n"
+        printf "  {\"workspace_id\": %s%s%s, \"host\": %s%s%s, \"token\": %s%s%s},\n", q, id[1], q, q, url[1], q, q, tok[1], q
+        printf "  {\"workspace_id\": %s%s%s, \"host\": %s%s%s, \"client_id\": %s%s%s, \"client_secret\": %s%s%s}\n", q, id[2], q, q, url[2], q, q, cid[2], q, q, sec[2], q
+        printf "]}\n"
+    }' "$dir/mock.out" >"$dir/gen.json"
 
-# Polls until a terminal status: 1 s, 2 s, 4 s ... of simulated time.
-wait_terminal() { # SPACE CONV MSG
-    delay=1
-    while :; do
-        msg=$(api GET "/api/2.0/genie/spaces/$1/conversations/$2/messages/$3")
-        status=$(printf '%s' "$msg" | sed -n 's/.*"status":"\([A-Z_]*\)".*/\1/p' | tail -n 1)
-        case $status in
-        COMPLETED | FAILED | CANCELLED | QUERY_RESULT_EXPIRED) return 0 ;;
-        esac
-        sleep "$(awk "BEGIN {print $delay / $SCALE}")"
-        [ $delay -lt 60 ] && delay=$((delay * 2))
-    done
-}
+echo
+echo "genie-gen: 2 workspaces x 3 spaces x 2 conversations x 1-2 follow-ups, 4 questions/min/workspace"
+"$GEN" --config "$dir/gen.json" --time-scale "$SCALE" --conversations 2 \
+    --follow-ups-min 1 --follow-ups-max 2 --rate 4 --seed 7 \
+    --output "$dir/records.jsonl" --summary "$dir/summary.json"
+echo
+echo "records: $(wc -l <"$dir/records.jsonl") lines in $dir/records.jsonl, summary in $dir/summary.json"
+echo "first record:"
+head -n 1 "$dir/records.jsonl" | cut -c1-300
 
-# One line on the answer in $msg: SQL title and rows, the error, or the text.
-describe() {
-    rows=$(printf '%s' "$msg" | number row_count)
-    case $status in
-    FAILED) detail=$(printf '%s' "$msg" | field type) ;;
-    *) if [ -n "$rows" ]; then
-           detail="$(printf '%s' "$msg" | field title) ($rows rows)"
-       else
-           detail=$(printf '%s' "$msg" | field content | tail -n 1 | cut -c1-90)
-       fi ;;
-    esac
-    echo "   -> $status: $detail"
-}
-
-spaces=$(api GET /api/2.0/genie/spaces | grep -o '"space_id":"[0-9a-f]*"' | cut -d'"' -f4)
-questions="What were total sales by region last month?
-Which stores had the most sales this year?
-How many shipments were delayed per warehouse?"
-n=0
-for space in $spaces; do
-    n=$((n + 1))
-    question=$(printf '%s\n' "$questions" | sed -n "${n}p")
-    [ -n "$question" ] || question="How many rows are there?"
-    reply=$(api POST "/api/2.0/genie/spaces/$space/start-conversation" "{\"content\":\"$question\"}")
-    conv=$(printf '%s' "$reply" | field conversation_id)
-    mid=$(printf '%s' "$reply" | field message_id)
-    wait_terminal "$space" "$conv" "$mid"
-    echo "Q: $question"
-    describe
-    last_space=$space last_conv=$conv
-done
-
-follow="And only for the top one?"
-reply=$(api POST "/api/2.0/genie/spaces/$last_space/conversations/$last_conv/messages" \
-    "{\"content\":\"$follow\"}")
-mid=$(printf '%s' "$reply" | field message_id)
-wait_terminal "$last_space" "$last_conv" "$mid"
-echo "Q: $follow (follow-up)"
-describe
-
-kill -TERM "$pid"
+kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 pid=
+echo
+sed -n '/client report/,$p' "$dir/mock.out" | head -n 12
 echo "genie-mock stopped (exit $rc)"
 exit $rc

@@ -432,16 +432,17 @@ Test(gen_config, the_rate_guard_keeps_below_genies_limit_unless_told)
         const char *says;
     } cases[] = {
         {"5", NULL, false, GK_OK, NULL},
-        {"0.1", NULL, false, GK_OK, NULL},
+        {"1", NULL, false, GK_OK, NULL},
         {"5.5", NULL, false, GK_BAD_CONFIG,
          "rate_per_min (flag --rate): 5.5 is above Genie's limit"},
         {NULL, "6", false, GK_BAD_CONFIG,
          "rate_per_min (env GENIE_GEN_RATE_PER_MIN): 6 is"},
         {"5.5", NULL, true, GK_OK, NULL},
         {"60", NULL, true, GK_OK, NULL},
-        {"0.05", NULL, false, GK_BAD_CONFIG,
+        /* The pacer counts whole questions per minute. */
+        {"0.5", NULL, false, GK_BAD_CONFIG,
          "rate_per_min (flag --rate): expected a number "
-         "from 0.1"},
+         "from 1"},
         {"fast", NULL, false, GK_BAD_CONFIG, "got \"fast\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
