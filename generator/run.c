@@ -181,7 +181,7 @@ static bool retry_later(struct msg *m, const struct gen_response *res)
         m->retry_since_us = now;
     if (now - m->retry_since_us >= r->cfg->retry_budget_us)
         return false;
-    int64_t wait;
+    int64_t wait = 0;
     bool fallback = true;
     if (res->retry_after != NULL)
         wait = gk_backoff_retry_after_ms(res->retry_after, strlen(res->retry_after),
