@@ -147,7 +147,16 @@ fuzz:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) GK_OPT="-O1 -g" GK_SAN="$(FUZZ_SAN)" \
 	    $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/%)
 
-$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+# Harnesses link the programs' modules through archives, so one that
+# compiles a module into itself does not clash with the archived copy.
+$(BUILD)/libmock.a: $(MOCK_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libgen.a: $(GEN_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libmock.a $(if $(GEN_OBJS),$(BUILD)/libgen.a) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(GK_SAN) -fsanitize=fuzzer $^ -o $@ $(ALL_LIBS)
 
