@@ -105,10 +105,11 @@ test: $(UNIT_BIN) $(if $(INTEG_SRCS),$(INTEG_BIN)) $(PROGRAMS)
 
 check: test
 
-# Figures for the hot paths and the mock's HTTP throughput, printed, never
-# asserted (tests/bench/bench.c). BENCH_SECONDS per HTTP run.
+# Figures for the hot paths, the mock's HTTP throughput and genie-gen's pacing
+# against it, printed, never asserted (tests/bench/bench.c). BENCH_SECONDS per
+# HTTP run.
 BENCH_SECONDS ?= 3
-$(BUILD)/bench/bench: $(BUILD)/tests/bench/bench.o $(MOCK_OBJS) $(LIB)
+$(BUILD)/bench/bench: $(BUILD)/tests/bench/bench.o $(MOCK_OBJS) $(GEN_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(ALL_LIBS)
 bench: $(BUILD)/bench/bench

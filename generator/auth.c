@@ -27,7 +27,16 @@ void gen_auth_init(struct gen_auth *a, const struct gen_workspace *ws, int64_t t
     if (ws->auth == GEN_AUTH_PAT && ws->token != NULL) {
         snprintf(a->header, sizeof a->header, "Bearer %s", ws->token);
         a->ready = true;
-        a->refresh_at_us = INT64_MAX;
+        a->refresh_at_us = a->stale_at_us = INT64_MAX;
+    } else if (ws->auth == GEN_AUTH_PAT ||
+               (ws->auth == GEN_AUTH_OAUTH_M2M &&
+                (ws->client_id == NULL || ws->client_secret == NULL))) {
+        /* Only --dry-run gets this far without a credential: callers that
+         * need a header learn at once that none will come. */
+        snprintf(a->error, sizeof a->error,
+                 "no credential (DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and "
+                 "DATABRICKS_CLIENT_SECRET)");
+        a->failed = true;
     }
 }
 
@@ -65,6 +74,7 @@ static void on_token(void *ctx, const struct gen_response *r)
              t.token_type != NULL && t.token_type[0] ? t.token_type : "Bearer", t.access_token);
     a->ttl_us = ttl;
     a->refresh_at_us = a->now_us(a->clock_ctx) + ttl - early;
+    a->stale_at_us = a->refresh_at_us + early / 2;
     a->ready = true;
     a->busy = false;
     a->attempts = 0;
@@ -130,7 +140,7 @@ const char *gen_auth_header(struct gen_auth *a, struct gen_client *c)
     if (a->ws->auth == GEN_AUTH_PAT)
         return a->ready ? a->header : NULL;
     /* A token that is due for refresh is still sent while the new one comes. */
-    const char *still = a->ready ? a->header : NULL;
+    const char *still = a->ready && a->now_us(a->clock_ctx) < a->stale_at_us ? a->header : NULL;
     if (a->busy)
         return still;
     char url[600];
@@ -155,5 +165,5 @@ void gen_auth_invalidate(struct gen_auth *a)
     if (a->ws->auth == GEN_AUTH_PAT)
         return;
     a->ready = false;
-    a->refresh_at_us = 0;
+    a->refresh_at_us = a->stale_at_us = 0;
 }

@@ -4,9 +4,12 @@
  * metadata (/.well-known/databricks-config) for the OIDC endpoint, falling
  * back to <host>/oidc; the OIDC discovery document for the token endpoint;
  * then POST client_credentials with HTTP Basic auth. The token is cached
- * and fetched again when less than min(TTL/2, 20 min) of it is left or
- * after a 401 (gen_auth_invalidate). All of it runs asynchronously on the
- * generator's client; callers ask again until a header is ready.
+ * and fetched again when less than early = min(TTL/2, 20 min) of it is left
+ * or after a 401 (gen_auth_invalidate). While the new one comes the old one
+ * is still sent, but only until early/2 of it is left: a token sent closer
+ * to its expiry may arrive expired and be refused. All of it runs
+ * asynchronously on the generator's client; callers ask again until a
+ * header is ready.
  *
  * Secrets (client secret, tokens) never appear in errors or logs.
  */
@@ -28,7 +31,8 @@ struct gen_auth {
     bool busy;            /* a metadata, discovery or token request is out */
     bool failed;          /* gave up: error says why */
     char error[256];
-    int64_t refresh_at_us; /* mock clock */
+    int64_t refresh_at_us; /* mock clock: fetch a new token from then on */
+    int64_t stale_at_us;   /* ... and stop sending this one from then on */
     int64_t ttl_us;
     char oidc[512];
     char token_endpoint[512];

@@ -9,7 +9,18 @@
  *     crash at any point leaves each question either done (record), asked
  *     (journal: it is polled again, never asked again) or not asked;
  *   - a follow-up is ready only when the previous turn of its conversation
- *     ended COMPLETED (or any terminal status with follow_up_after_failure).
+ *     ended COMPLETED (or any terminal status with follow_up_after_failure);
+ *     otherwise it and the turns after it get "skipped" records, on resume
+ *     too (a crash may fall between a turn's record and theirs);
+ *   - in_flight counts the messages whose first POST was sent (posted_us >
+ *     0) and that have no record yet, whatever their state;
+ *   - a 401 is retried once per request, and only when the credential can
+ *     be renewed (OAuth): a PAT that was refused is refused again, so the
+ *     message is recorded "rejected" at once;
+ *   - a resumed run holds the first question of each workspace the earlier
+ *     run asked in for one window (hold_until_us): its pacer starts empty,
+ *     and the earlier process may have used the whole window just before
+ *     it died (see hold_after_resume).
  */
 #include "generator/run.h"
 
@@ -17,11 +28,13 @@
 #include "common/clock.h"
 #include "common/codec.h"
 #include "common/envelope.h"
+#include "common/lifecycle.h"
 #include "common/log.h"
 #include "common/rng.h"
 #include "common/routes.h"
 #include "generator/auth.h"
 #include "generator/client.h"
+#include "generator/discover.h"
 #include "generator/output.h"
 #include "generator/pacer.h"
 #include "generator/plan.h"
@@ -31,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum mstate { M_BLOCKED, M_READY, M_POSTING, M_POLLING, M_WAITING_POLL, M_FETCHING, M_DONE };
@@ -43,10 +57,11 @@ struct msg {
     size_t conv; /* index into run.convs */
     enum mstate st;
     int64_t due_us;         /* READY / WAITING_POLL: not before this (mock clock) */
-    int64_t posted_us;
+    int64_t posted_us;      /* its first POST went out (0: not yet) */
+    int64_t sent_us;        /* the latest POST attempt went out */
     int64_t retry_since_us; /* first failure of the current request, 0: none */
     int attempt;            /* of the current request */
-    bool auth_retried;
+    bool auth_retried;      /* the current request got a 401 and was sent again */
     struct gen_poll poll;
     enum gk_msg_status status;
     char query_attachment[40];
@@ -64,6 +79,8 @@ struct run {
     struct gen_client *http;
     struct gen_auth *auth;    /* one per workspace */
     struct gen_pacer *pacer;  /* one per workspace */
+    int64_t *hold_until_us;   /* per workspace: no question POST before */
+    int64_t *ws_wait_us;      /* per workspace, scratch of step/next_due: -1 unknown */
     struct gen_banks banks;
     struct gen_plan plan;
     struct gen_output out;
@@ -93,16 +110,23 @@ static int64_t now_ms(const struct run *r)
 
 static void skip_rest(struct run *r, const struct msg *m, const char *why);
 
+/* Whether a conversation goes on after a turn that ended in status st (an
+ * outcome other than "terminal" never has a terminal status). */
+static bool follows(const struct run *r, enum gk_msg_status st)
+{
+    return st == GK_MSG_COMPLETED || st == GK_MSG_QUERY_RESULT_EXPIRED ||
+           (r->cfg->follow_up_after_failure && gk_lifecycle_is_terminal(st));
+}
+
 static void finish(struct msg *m, const char *outcome)
 {
     struct run *r = m->run;
     struct gk_err err = {0};
     if (m->st == M_DONE)
         return;
-    if (m->st == M_POSTING || m->st == M_POLLING || m->st == M_WAITING_POLL ||
-        m->st == M_FETCHING)
-        if (m->posted_us > 0)
-            r->in_flight--;
+    /* Counted since its first POST went out, even while READY for a retry. */
+    if (m->posted_us > 0)
+        r->in_flight--;
     m->st = M_DONE;
     m->rec.outcome = outcome;
     m->rec.status = m->status;
@@ -122,9 +146,7 @@ static void finish(struct msg *m, const char *outcome)
     size_t next = c->first + (size_t)q->turn + 1;
     if ((size_t)q->turn + 1 >= c->count)
         return;
-    bool ok = m->status == GK_MSG_COMPLETED || m->status == GK_MSG_QUERY_RESULT_EXPIRED ||
-              (r->cfg->follow_up_after_failure && strcmp(outcome, "terminal") == 0);
-    if (ok && c->conversation_id[0] != '\0') {
+    if (follows(r, m->status) && c->conversation_id[0] != '\0') {
         r->msgs[next].st = M_READY;
         r->msgs[next].due_us = now_us(r);
     } else {
@@ -145,7 +167,6 @@ static void skip_rest(struct run *r, const struct msg *m, const char *why)
         snprintf(n->rec.error_message, sizeof n->rec.error_message, "%s", why);
         snprintf(n->rec.conversation_id, sizeof n->rec.conversation_id, "%s",
                  c->conversation_id);
-        n->st = M_READY; /* so finish() does not count it as in flight */
         finish(n, "skipped");
     }
 }
@@ -165,6 +186,13 @@ static void note_error(struct msg *m, const struct gen_response *res)
              env.error_code[0] ? env.error_code : gk_err_name(env.rc));
     snprintf(m->rec.error_message, sizeof m->rec.error_message, "HTTP %ld: %.200s",
              res->status, env.message);
+}
+
+/* A 401 is worth one more try only with a credential that a new token
+ * replaces; a PAT the server refused stays refused. */
+static bool renewable(const struct run *r, const struct msg *m)
+{
+    return r->cfg->workspaces[m->q->workspace].auth == GEN_AUTH_OAUTH_M2M;
 }
 
 static bool retryable(const struct gen_response *res)
@@ -236,16 +264,21 @@ static void ask(struct msg *m, const char *auth)
     free(body);
     if (m->posted_us == 0)
         r->in_flight++;
-    m->posted_us = m->posted_us ? m->posted_us : now_us(r);
+    m->sent_us = now_us(r);
+    m->posted_us = m->posted_us ? m->posted_us : m->sent_us;
     m->st = M_POSTING;
 }
 
-static void start_polling(struct msg *m, int64_t now, enum gk_msg_status st)
+/* Polls from `since`: the POST that created the message went out then,
+ * so the first poll and the give-up deadline count from there (the server
+ * created the message after it, and may have answered late). */
+static void start_polling(struct msg *m, int64_t since, enum gk_msg_status st)
 {
     m->st = M_WAITING_POLL;
     m->attempt = 0;
     m->retry_since_us = 0;
-    gen_poll_start(&m->poll, &m->run->policy, now, st);
+    m->auth_retried = false;
+    gen_poll_start(&m->poll, &m->run->policy, since, st);
     m->due_us = m->poll.next_us;
 }
 
@@ -290,7 +323,7 @@ static void on_posted(void *ctx, const struct gen_response *res)
         if (gen_output_ack(&r->out, m->rec.key, m->rec.conversation_id, m->rec.message_id,
                            m->rec.created_ms, &err) != GK_OK && r->fatal.rc == GK_OK)
             r->fatal = err;
-        start_polling(m, now, GK_MSG_SUBMITTED);
+        start_polling(m, m->sent_us, GK_MSG_SUBMITTED);
         return;
     }
     note_error(m, res);
@@ -307,7 +340,7 @@ static void on_posted(void *ctx, const struct gen_response *res)
         m->due_us = now + wait;
         return;
     }
-    if (res->status == 401 && !m->auth_retried) {
+    if (res->status == 401 && renewable(r, m) && !m->auth_retried) {
         m->auth_retried = true;
         gen_auth_invalidate(&r->auth[m->q->workspace]);
         m->rec.retries++;
@@ -399,6 +432,7 @@ static void on_polled(void *ctx, const struct gen_response *res)
         m->rec.polls++;
         m->attempt = 0;
         m->retry_since_us = 0;
+        m->auth_retried = false;
         bool stalled = false;
         enum gen_poll_step next;
         if (gk_codec_decode_message(res->body, res->len, &msg, NULL) == GK_OK) {
@@ -443,9 +477,10 @@ static void on_polled(void *ctx, const struct gen_response *res)
         finish(m, "error");
         return;
     }
-    if (res->status == 401 && !m->auth_retried) {
+    if (res->status == 401 && renewable(r, m) && !m->auth_retried) {
         m->auth_retried = true;
         gen_auth_invalidate(&r->auth[m->q->workspace]);
+        m->rec.retries++;
         m->st = M_WAITING_POLL;
         m->due_us = now;
         return;
@@ -475,9 +510,24 @@ static void on_result(void *ctx, const struct gen_response *res)
 
 /* ---- the loop ---- */
 
+/* Until workspace w may get a question at now (the hold, the pacer):
+ * computed once per workspace per pass (-1 in ws_wait_us: not yet), as
+ * hundreds of questions may be waiting for the same pacer. */
+static int64_t ws_wait(struct run *r, size_t w, int64_t now)
+{
+    if (r->ws_wait_us[w] < 0) {
+        int64_t p = gen_pacer_wait_us(&r->pacer[w], now);
+        int64_t h = r->hold_until_us[w] - now;
+        r->ws_wait_us[w] = p > h ? p : h > 0 ? h : 0;
+    }
+    return r->ws_wait_us[w];
+}
+
 static void step(struct run *r, int64_t now)
 {
     const struct gen_config *cfg = r->cfg;
+    for (size_t w = 0; w < cfg->workspace_count; w++)
+        r->ws_wait_us[w] = -1;
     for (size_t i = 0; i < r->total; i++) {
         struct msg *m = &r->msgs[i];
         if (m->due_us > now)
@@ -486,7 +536,7 @@ static void step(struct run *r, int64_t now)
         if (m->st == M_READY) {
             if (r->stopping || (m->posted_us == 0 && (int64_t)r->in_flight >= cfg->max_in_flight))
                 continue;
-            if (gen_pacer_wait_us(&r->pacer[w], now) > 0)
+            if (ws_wait(r, w, now) > 0)
                 continue;
             const char *auth = gen_auth_header(&r->auth[w], r->http);
             if (auth == NULL) {
@@ -499,11 +549,16 @@ static void step(struct run *r, int64_t now)
                 continue;
             }
             ask(m, auth);
+            r->ws_wait_us[w] = -1; /* the POST moved the pacer */
         } else if (m->st == M_WAITING_POLL) {
             const char *auth = gen_auth_header(&r->auth[w], r->http);
             if (auth == NULL) {
-                if (r->auth[w].failed)
+                if (r->auth[w].failed) {
+                    snprintf(m->rec.error_message, sizeof m->rec.error_message, "%s",
+                             r->auth[w].error);
+                    snprintf(m->rec.error_type, sizeof m->rec.error_type, "UNAUTHENTICATED");
                     finish(m, "error");
+                }
                 continue;
             }
             if (m->rec.result_rows == -2)
@@ -514,17 +569,30 @@ static void step(struct run *r, int64_t now)
     }
 }
 
+/* Messages with a request out or a poll to come: what a stop waits for (a
+ * question waiting to be asked again is not asked once stopping). */
+static size_t busy(const struct run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->total; i++)
+        n += r->msgs[i].st == M_POSTING || r->msgs[i].st == M_POLLING ||
+             r->msgs[i].st == M_WAITING_POLL || r->msgs[i].st == M_FETCHING;
+    return n;
+}
+
 /* The earliest time something may happen, for the wait in libcurl. */
-static int64_t next_due(const struct run *r, int64_t now)
+static int64_t next_due(struct run *r, int64_t now)
 {
     int64_t next = now + 1000000;
+    for (size_t w = 0; w < r->cfg->workspace_count; w++)
+        r->ws_wait_us[w] = -1;
     for (size_t i = 0; i < r->total; i++) {
         const struct msg *m = &r->msgs[i];
         if (m->st != M_READY && m->st != M_WAITING_POLL)
             continue;
         int64_t t = m->due_us;
         if (m->st == M_READY && !r->stopping) {
-            int64_t w = gen_pacer_wait_us(&r->pacer[m->q->workspace], now);
+            int64_t w = ws_wait(r, m->q->workspace, now);
             if (now + w > t)
                 t = now + w;
         }
@@ -545,159 +613,7 @@ static void progress(const struct run *r, FILE *tty, bool last)
     fflush(tty);
 }
 
-/* ---- set-up: spaces, plan, resume ---- */
-
-struct listing {
-    struct run *r;
-    struct gen_workspace *ws;
-    bool done;
-    char error[300];
-};
-
-static void on_spaces(void *ctx, const struct gen_response *res);
-
-static void list_spaces(struct listing *l, const char *token)
-{
-    char path[600], url[1200];
-    struct gen_request req = {.method = "GET", .url = url,
-                              .timeout_ms = l->r->cfg->request_timeout_us / 1000,
-                              .done = on_spaces, .ctx = l};
-    snprintf(path, sizeof path, "%s", GK_ROUTES_GENIE "/spaces?page_size=100");
-    if (token != NULL && token[0] != '\0') {
-        size_t n = strlen(path);
-        gk_routes_query_add(path + n, sizeof path - n, false, "page_token", token, NULL);
-    }
-    snprintf(url, sizeof url, "%s%s", l->ws->host, path);
-    req.authorization = gen_auth_header(&l->r->auth[l->ws - l->r->cfg->workspaces], l->r->http);
-    if (gen_client_send(l->r->http, &req, NULL) != GK_OK) {
-        snprintf(l->error, sizeof l->error, "list spaces: out of memory");
-        l->done = true;
-    }
-}
-
-static void on_spaces(void *ctx, const struct gen_response *res)
-{
-    struct listing *l = ctx;
-    struct gk_space_list sl = {0};
-    if (res->status != 200 || gk_codec_decode_space_list(res->body, res->len, &sl, NULL) != GK_OK) {
-        struct gk_envelope env;
-        gk_envelope_decode((int)res->status, res->content_type, res->body, res->len, &env);
-        snprintf(l->error, sizeof l->error, "workspace %.100s: list spaces: %.150s",
-                 l->ws->host, res->status ? env.message : res->curl_error);
-        l->done = true;
-        return;
-    }
-    size_t n = l->ws->space_count;
-    struct gen_space *sp = realloc(l->ws->spaces, (n + sl.space_count + 1) * sizeof *sp);
-    if (sp != NULL) {
-        l->ws->spaces = sp;
-        for (size_t i = 0; i < sl.space_count; i++) {
-            struct gen_space *s = &sp[n + i];
-            memset(s, 0, sizeof *s);
-            s->space_id = sl.spaces[i].space_id;
-            s->title = sl.spaces[i].title;
-            s->description = sl.spaces[i].description;
-            sl.spaces[i].space_id = sl.spaces[i].title = sl.spaces[i].description = NULL;
-        }
-        l->ws->space_count = n + sl.space_count;
-    }
-    if (sl.next_page_token != NULL && sp != NULL)
-        list_spaces(l, sl.next_page_token);
-    else
-        l->done = true;
-    gk_types_space_list_cleanup(&sl);
-}
-
-/* A workspace id from the host's metadata, else one made from its name. */
-static void on_workspace_id(void *ctx, const struct gen_response *res)
-{
-    struct listing *l = ctx;
-    struct gk_host_metadata h = {0};
-    char id[41];
-    size_t n = 0;
-    if (res->status == 200 && gk_codec_decode_host_metadata(res->body, res->len, &h, NULL) ==
-                                  GK_OK && h.workspace_id != NULL && h.workspace_id[0])
-        snprintf(id, sizeof id, "%s", h.workspace_id);
-    else {
-        const char *p = strstr(l->ws->host, "://");
-        for (p = p != NULL ? p + 3 : l->ws->host; *p && *p != '/' && n < sizeof id - 1; p++)
-            id[n++] = (strchr("._-", *p) != NULL || (*p >= '0' && *p <= '9') ||
-                       (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
-                          ? *p
-                          : '-';
-        id[n] = '\0';
-    }
-    gk_types_host_metadata_cleanup(&h);
-    if ((l->ws->workspace_id = strdup(id)) == NULL)
-        snprintf(l->error, sizeof l->error, "workspace id: out of memory");
-}
-
-/* Lists the spaces of every workspace configured without any, and finds
- * the id of every workspace configured without one. */
-static enum gk_rc discover(struct run *r, struct gen_config *cfg, struct gk_err *err)
-{
-    for (size_t i = 0; i < cfg->workspace_count; i++) {
-        if (cfg->workspaces[i].workspace_id != NULL)
-            continue;
-        struct listing l = {.r = r, .ws = &cfg->workspaces[i]};
-        char url[1200];
-        snprintf(url, sizeof url, "%s/.well-known/databricks-config", l.ws->host);
-        struct gen_request req = {.method = "GET", .url = url, .timeout_ms = 30000,
-                                  .done = on_workspace_id, .ctx = &l};
-        if (gen_client_send(r->http, &req, err) != GK_OK)
-            return err != NULL ? err->rc : GK_OUT_OF_MEMORY;
-        while (cfg->workspaces[i].workspace_id == NULL && l.error[0] == '\0' &&
-               gen_client_pending(r->http) > 0)
-            gen_client_poll(r->http, 100);
-        if (l.error[0] != '\0')
-            return gk_err_set(err, GK_OUT_OF_MEMORY, "%s", l.error);
-    }
-    struct listing *ls = calloc(cfg->workspace_count + 1, sizeof *ls);
-    size_t waiting = 0;
-    if (ls == NULL)
-        return gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
-    for (size_t i = 0; i < cfg->workspace_count; i++) {
-        ls[i] = (struct listing){.r = r, .ws = &cfg->workspaces[i], .done = true};
-        if (cfg->workspaces[i].space_count == 0) {
-            ls[i].done = false;
-            waiting++;
-        }
-    }
-    int64_t deadline = gk_clock_system_mono_us() + 5 * 60 * INT64_C(1000000);
-    bool started[64] = {false};
-    while (waiting > 0 && gk_clock_system_mono_us() < deadline) {
-        waiting = 0;
-        for (size_t i = 0; i < cfg->workspace_count; i++) {
-            if (ls[i].done)
-                continue;
-            waiting++;
-            if (i < 64 && !started[i]) {
-                struct gen_auth *a = &r->auth[i];
-                if (gen_auth_header(a, r->http) != NULL) {
-                    started[i] = true;
-                    list_spaces(&ls[i], NULL);
-                } else if (a->failed) {
-                    snprintf(ls[i].error, sizeof ls[i].error, "workspace %.100s: %.180s",
-                             cfg->workspaces[i].host, a->error);
-                    ls[i].done = true;
-                }
-            }
-        }
-        gen_client_poll(r->http, 50);
-    }
-    enum gk_rc rc = GK_OK;
-    for (size_t i = 0; i < cfg->workspace_count; i++)
-        if (ls[i].error[0] != '\0' && rc == GK_OK)
-            rc = gk_err_set(err, GK_NETWORK_ERROR, "%s", ls[i].error);
-        else if (!ls[i].done && rc == GK_OK)
-            rc = gk_err_set(err, GK_DEADLINE_EXCEEDED, "workspace %s: listing its spaces "
-                                                       "took more than 5 minutes",
-                            cfg->workspaces[i].host);
-    free(ls);
-    return rc;
-}
-
-/* ---- the run ---- */
+/* ---- set-up: plan, resume ---- */
 
 static void init_msgs(struct run *r)
 {
@@ -743,9 +659,7 @@ static void apply_resume(struct run *r)
             if (m->q->turn == 0 && e->conversation_id[0] != '\0')
                 snprintf(c->conversation_id, sizeof c->conversation_id, "%s",
                          e->conversation_id);
-            bool ok = st == GK_MSG_COMPLETED || st == GK_MSG_QUERY_RESULT_EXPIRED ||
-                      r->cfg->follow_up_after_failure;
-            if (ok && (size_t)m->q->turn + 1 < c->count && m[1].st == M_BLOCKED)
+            if (follows(r, st) && (size_t)m->q->turn + 1 < c->count && m[1].st == M_BLOCKED)
                 m[1].st = M_READY;
             continue;
         }
@@ -762,6 +676,54 @@ static void apply_resume(struct run *r)
             start_polling(m, now_us(r), GK_MSG_UNKNOWN);
         }
     }
+    /* A turn that ended its conversation, killed before the turns after it
+     * got their "skipped" records: they get them now (else they would wait
+     * for a turn that never comes, and the run would never end). */
+    for (size_t i = 0; i + 1 < r->total; i++) {
+        const struct msg *m = &r->msgs[i];
+        if (m->st == M_DONE && r->msgs[i + 1].st == M_BLOCKED && m[1].conv == m->conv &&
+            !follows(r, m->status))
+            skip_rest(r, m, gk_lifecycle_is_terminal(m->status) ? "previous turn did not complete"
+                                                                : "previous turn failed");
+    }
+}
+
+/* At the real time scale an earlier run whose newest acknowledgement is
+ * older than this cannot have asked anything in the last window (the
+ * margin is for the server's clock differing from ours). */
+#define RESUME_QUIET_MS (6 * 60 * INT64_C(1000))
+
+/*
+ * The earlier run's POSTs count against the window but are not in the new
+ * pacers, and the state journal cannot say when they went out: it has the
+ * server's created_timestamp of those acknowledged, none for a POST cut
+ * short by the crash, and the server's clock relates to ours only at the
+ * real time scale (a mock runs its faster clock from its own start). So a
+ * workspace the earlier run asked in waits one whole window before its
+ * first question, unless, at the real time scale, its newest
+ * acknowledgement is long past. Costs at most a minute per restart.
+ */
+static void hold_after_resume(struct run *r)
+{
+    int64_t now = now_us(r), wall = now_ms(r);
+    for (size_t w = 0; w < r->cfg->workspace_count; w++) {
+        bool asked = false;
+        int64_t newest = 0;
+        for (size_t i = 0; i < r->total; i++) {
+            const struct gen_output_entry *e = gen_output_find(&r->out, r->msgs[i].q->key);
+            if (r->msgs[i].q->workspace != w || e == NULL || !e->acked)
+                continue;
+            asked = true;
+            if (e->created_ms > newest)
+                newest = e->created_ms;
+        }
+        if (!asked || (r->cfg->time_scale == 1 && newest > 0 && wall - newest > RESUME_QUIET_MS))
+            continue;
+        r->hold_until_us[w] = now + GEN_PACER_WINDOW_US;
+        GK_LOG_INFO("workspace %s: resuming; its first question waits %.0f s, as the last run "
+                    "may have asked its limit just before it stopped",
+                    r->cfg->workspaces[w].workspace_id, (double)GEN_PACER_WINDOW_US / 1e6);
+    }
 }
 
 static void cleanup(struct run *r)
@@ -776,6 +738,8 @@ static void cleanup(struct run *r)
     for (size_t i = 0; r->pacer != NULL && i < r->cfg->workspace_count; i++)
         gen_pacer_cleanup(&r->pacer[i]);
     free(r->pacer);
+    free(r->hold_until_us);
+    free(r->ws_wait_us);
     free(r->auth);
     gen_client_free(r->http);
     gen_output_close(&r->out, NULL);
@@ -802,7 +766,9 @@ enum gk_rc gen_run(const struct gen_run_opts *o, struct gk_err *err)
         return rc;
     r.auth = calloc(cfg->workspace_count + 1, sizeof *r.auth);
     r.pacer = calloc(cfg->workspace_count + 1, sizeof *r.pacer);
-    if (r.auth == NULL || r.pacer == NULL) {
+    r.hold_until_us = calloc(cfg->workspace_count + 1, sizeof *r.hold_until_us);
+    r.ws_wait_us = calloc(cfg->workspace_count + 1, sizeof *r.ws_wait_us);
+    if (r.auth == NULL || r.pacer == NULL || r.hold_until_us == NULL || r.ws_wait_us == NULL) {
         rc = gk_err_set(err, GK_OUT_OF_MEMORY, NULL);
         goto out;
     }
@@ -812,7 +778,8 @@ enum gk_rc gen_run(const struct gen_run_opts *o, struct gk_err *err)
         if ((rc = gen_pacer_init(&r.pacer[i], cfg->rate_per_min, err)) != GK_OK)
             goto out;
     }
-    if ((rc = discover(&r, cfg, err)) != GK_OK ||
+    if ((rc = gen_discover(cfg, r.http, r.auth, &r.clock, cfg->request_timeout_us / 1000,
+                           err)) != GK_OK ||
         (rc = gen_banks_load(&r.banks, cfg->questions_dir, err)) != GK_OK ||
         (rc = gen_plan_build(&r.plan, cfg, &r.banks, err)) != GK_OK ||
         (rc = gen_poll_policy_from_config(&r.policy, cfg, err)) != GK_OK)
@@ -832,6 +799,7 @@ enum gk_rc gen_run(const struct gen_run_opts *o, struct gk_err *err)
     if ((rc = gen_output_open_config(&r.out, cfg, err)) != GK_OK)
         goto out;
     apply_resume(&r);
+    hold_after_resume(&r);
 
     int64_t last_progress = 0;
     while (r.done < r.total && r.fatal.rc == GK_OK) {
@@ -841,15 +809,27 @@ enum gk_rc gen_run(const struct gen_run_opts *o, struct gk_err *err)
             r.stop_deadline_us = real + (int64_t)(cfg->grace_s * 1e6);
             GK_LOG_INFO("interrupted: no new questions; waiting up to %.0f s for %zu in "
                         "flight",
-                        cfg->grace_s, r.in_flight);
+                        cfg->grace_s, busy(&r));
         }
-        if (r.stopping && (r.in_flight == 0 || real >= r.stop_deadline_us))
+        if (r.stopping && (busy(&r) == 0 || real >= r.stop_deadline_us))
             break;
         int64_t now = now_us(&r);
         step(&r, now);
         int64_t wait_us = gk_clock_real_sleep_us(&r.clock, next_due(&r, now) - now_us(&r));
-        int wait_ms = (int)(wait_us / 1000);
-        gen_client_poll(r.http, wait_ms < 0 ? 0 : wait_ms > 200 ? 200 : wait_ms);
+        if (wait_us >= 1000) {
+            gen_client_poll(r.http, wait_us > 200000 ? 200 : (int)(wait_us / 1000));
+        } else {
+            /* libcurl waits in whole milliseconds, seconds of the clock at a
+             * high time scale: the rest of a wait is slept, so the loop
+             * neither spins on it nor sends late (an answer that comes
+             * meanwhile waits less than a millisecond). The sleep ends
+             * 60 us early, as nanosleep overruns by about the timer slack
+             * (50 us); the loop polls through the rest. */
+            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(wait_us - 60) * 1000};
+            if (wait_us > 60)
+                nanosleep(&ts, NULL);
+            gen_client_poll(r.http, 0);
+        }
         if (real - last_progress > 250000) {
             progress(&r, o->progress, false);
             last_progress = real;

@@ -11,12 +11,23 @@
  *   POSTING --200--> POLLING (state journal written first)
  *           --429--> READY after Retry-After (the pacer slows down)
  *           --502/503/504, network--> READY after jittered backoff (budget)
- *           --other 4xx--> DONE "rejected" (its conversation stops)
+ *           --401 with OAuth, once per request--> READY with a new token
+ *           --other 4xx (a 401 with a PAT too)--> DONE "rejected" (its
+ *             conversation stops)
  *   POLLING --terminal--> [FETCHING the query result] --> DONE "terminal"
- *           --deadline--> DONE "timeout"; 429/503/network: poll again later
+ *           --deadline (poll_timeout from the POST)--> DONE "timeout";
+ *           429/503/network: poll again later; 401 as for POSTING
  *
- * Nothing sleeps: the loop waits in libcurl for the earliest due time (on
- * the scaled clock) or the next response.
+ * A resumed run (the output files name questions an earlier run asked)
+ * waits one 60 s window before its first question in each such workspace
+ * (unless, at time scale 1, the newest of them is over 6 minutes old): the
+ * earlier run's POSTs are not in the new pacers (run.c, hold_after_resume). SIGINT lets the messages with a request out or a poll
+ * to come finish; a question waiting to be asked again is left for the
+ * next run.
+ *
+ * The loop waits in libcurl for the earliest due time (on the scaled clock)
+ * or the next response; only the sub-millisecond rest of a wait, which
+ * libcurl cannot wait, is slept.
  */
 #ifndef GEN_RUN_H
 #define GEN_RUN_H

@@ -6,20 +6,33 @@
  *           the sliding-window limiter: ns per operation;
  *   http    genie-mock in-process on loopback, hammered on its poll
  *           endpoint (GET message) by a libcurl multi client with keep-alive
- *           connections: requests per second and latency percentiles.
+ *           connections: requests per second and latency percentiles;
+ *   gen     genie-gen (gen_run, in-process) against genie-mock at a time
+ *           scale: the question rate each workspace achieved, as a fraction
+ *           of the configured rate (the pacer's target is >= 0.97), the 60 s
+ *           windows over the rate (must be 0), and genie-gen's CPU time per
+ *           1,000 messages (its thread only: the mock runs on others).
  *
  * usage: bench [seconds-per-http-run]   (default 3)
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #include "common/clock.h"
 #include "common/codec.h"
+#include "common/log.h"
 #include "common/rlimit.h"
 #include "common/routes.h"
+#include "generator/config.h"
+#include "generator/run.h"
 #include "mockserver/mock.h"
 
+#include <cJSON.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static volatile size_t sink;
 
@@ -174,6 +187,190 @@ static void bench_http(struct mock *m, const char *url, const char *auth, int co
     free(cs);
 }
 
+/* ---- gen: genie-gen against genie-mock at a time scale ---- */
+
+#define GEN_SCALE 3000.0
+#define GEN_RATE  4
+#define WINDOW_US (60 * INT64_C(1000000))
+
+static const char *no_env(const char *name, void *ctx)
+{
+    (void)name, (void)ctx;
+    return NULL;
+}
+
+static int64_t cpu_us(void)
+{
+    struct rusage ru;
+#ifdef RUSAGE_THREAD
+    getrusage(RUSAGE_THREAD, &ru);
+#else
+    getrusage(RUSAGE_SELF, &ru); /* includes the mock's threads */
+#endif
+    return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
+           ru.ru_stime.tv_usec;
+}
+
+/* Question POST times (mock clock) of workspace ws, oldest first, from the
+ * mock's journal. Returns how many (at most cap). */
+static size_t question_times(struct mock *m, const char *ws, int64_t *t, size_t cap)
+{
+    struct mock_journal_filter f = {.workspace_id = ws, .method = "POST"};
+    size_t len = 0, n = 0;
+    pthread_mutex_lock(&m->lock);
+    char *text = mock_observe_journal(m->observe, &f, &len);
+    pthread_mutex_unlock(&m->lock);
+    cJSON *j = text != NULL ? cJSON_ParseWithLength(text, len) : NULL;
+    const cJSON *ev;
+    cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(j, "events"))
+    {
+        const cJSON *route = cJSON_GetObjectItemCaseSensitive(ev, "route");
+        if (n < cap && cJSON_IsString(route) &&
+            (strcmp(route->valuestring, "start_conversation") == 0 ||
+             strcmp(route->valuestring, "create_message") == 0))
+            t[n++] = (int64_t)cJSON_GetObjectItemCaseSensitive(ev, "time_us")->valuedouble;
+    }
+    cJSON_Delete(j);
+    free(text);
+    for (size_t i = 0; i < n / 2; i++) { /* the journal is newest first */
+        int64_t x = t[i];
+        t[i] = t[n - 1 - i];
+        t[n - 1 - i] = x;
+    }
+    return n;
+}
+
+/* POSTs that open a window [t, t + window_us) holding more than limit. */
+static int windows_over(const int64_t *t, size_t n, int64_t window_us, int limit)
+{
+    int over = 0;
+    for (size_t i = 0; i < n; i++) {
+        int in = 0;
+        for (size_t j = i; j < n && t[j] < t[i] + window_us; j++)
+            in++;
+        over += in > limit;
+    }
+    return over;
+}
+
+/* The most question POSTs in a 60 s window of workspace ws as genie-gen
+ * counted them (its summary's peak_60s), or -1. */
+static int64_t summary_peak(const char *path, const char *ws)
+{
+    static char buf[1 << 16];
+    FILE *f = fopen(path, "r");
+    int64_t peak = -1;
+    if (f == NULL)
+        return -1;
+    size_t len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    cJSON *j = cJSON_ParseWithLength(buf, len);
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(j, "workspaces"))
+    {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(w, "workspace_id");
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(w, "peak_60s");
+        if (cJSON_IsString(id) && strcmp(id->valuestring, ws) == 0 && cJSON_IsNumber(p))
+            peak = (int64_t)p->valuedouble;
+    }
+    cJSON_Delete(j);
+    return peak;
+}
+
+static void bench_gen(void)
+{
+    struct mock_opts o = {.scenario_path = "default", .has_seed = true, .seed = 1,
+                          .time_scale = GEN_SCALE};
+    struct gen_config cfg = {0};
+    struct gk_err err = {0};
+    struct mock *m = NULL;
+    char dir[] = "/tmp/gk-bench-gen-XXXXXX", conf[64], out[64], state[80], sum[64], scale[16];
+    int64_t *t = malloc(100000 * sizeof *t);
+
+    if (t == NULL || mkdtemp(dir) == NULL || mock_new(&o, &m, &err) != GK_OK ||
+        mock_start(m, &err) != GK_OK) {
+        fprintf(stderr, "bench: gen: %s\n", gk_err_str(&err));
+        exit(1);
+    }
+    snprintf(conf, sizeof conf, "%s/gen.json", dir);
+    snprintf(out, sizeof out, "%s/records.jsonl", dir);
+    snprintf(state, sizeof state, "%s.state", out);
+    snprintf(sum, sizeof sum, "%s/summary.json", dir);
+    snprintf(scale, sizeof scale, "%g", GEN_SCALE);
+    FILE *f = fopen(conf, "w");
+    fprintf(f, "{\"workspaces\": [");
+    for (size_t i = 0; i < m->ws_count; i++)
+        fprintf(f, "%s{\"workspace_id\": \"%s\", \"host\": \"http://127.0.0.1:%u\", "
+                   "\"token\": \"%s\"}",
+                i ? ", " : "", m->ws[i].def->workspace_id, (unsigned)mock_port(m, i),
+                m->ws[i].def->principals[0].token);
+    fprintf(f, "]}\n");
+    fclose(f);
+    const char *argv[] = {"genie-gen", "--config", conf, "--output", out, "--summary", sum,
+                          "--time-scale", scale, "--rate", "4", "--conversations", "80",
+                          "--seed", "1", "--log-level", "error", NULL};
+    if (gen_config_load(&cfg, (int)(sizeof argv / sizeof argv[0]) - 1, (char *const *)argv,
+                        no_env, NULL, &err) != GK_OK) {
+        fprintf(stderr, "bench: gen: %s\n", gk_err_str(&err));
+        exit(1);
+    }
+    gk_log_set_level(GK_LOG_LEVEL_ERROR);
+
+    /* genie-gen's summary goes to stderr: not part of the figures. */
+    int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+    fflush(stderr);
+    dup2(null, STDERR_FILENO);
+    close(null);
+    struct gen_run_opts ro = {.cfg = &cfg};
+    int64_t cpu0 = cpu_us(), t0 = gk_clock_system_mono_us();
+    enum gk_rc rc = gen_run(&ro, &err);
+    int64_t cpu = cpu_us() - cpu0, real = gk_clock_system_mono_us() - t0;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    if (rc != GK_OK)
+        fprintf(stderr, "bench: gen: %s\n", gk_err_str(&err));
+
+    size_t messages = 0;
+    char line[1 << 14];
+    if ((f = fopen(out, "r")) != NULL) {
+        while (fgets(line, sizeof line, f) != NULL)
+            messages += strchr(line, '\n') != NULL;
+        fclose(f);
+    }
+    printf("gen: %zu messages, %zu workspaces at %d questions/min, time scale %gx, %.1f s\n",
+           messages, cfg.workspace_count, GEN_RATE, GEN_SCALE, (double)real / 1e6);
+    for (size_t i = 0; i < m->ws_count; i++) {
+        const char *ws = m->ws[i].def->workspace_id;
+        size_t n = question_times(m, ws, t, 100000);
+        double span_min = n > 1 ? (double)(t[n - 1] - t[0]) / 60e6 : 0;
+        double rate = span_min > 0 ? (double)(n - 1) / span_min : 0;
+        int64_t peak = summary_peak(sum, ws);
+        /* The mock stamps a POST when it arrives: 0.1 ms of real time
+         * between two POSTs' trips is 0.3 s of its clock here, so windows
+         * on its clock also count that jitter (figures, for comparison). */
+        int64_t jitter = (int64_t)(GEN_SCALE * 1000);
+        printf("gen: workspace %s  %zu POSTs  %.3f/min = %.3f of the rate\n", ws, n, rate,
+               rate / GEN_RATE);
+        printf("gen:   60 s windows over the rate: %s as sent (genie-gen's clock: peak %lld "
+               "per 60 s); as received, on the mock's clock: %d allowing 1 ms of real-time "
+               "jitter, %d strictly\n",
+               peak >= 0 && peak <= GEN_RATE ? "0" : "SOME", (long long)peak,
+               windows_over(t, n, WINDOW_US - jitter, GEN_RATE),
+               windows_over(t, n, WINDOW_US, GEN_RATE));
+    }
+    printf("gen: CPU %.1f ms per 1,000 messages (genie-gen's thread; %.3f s in all)\n",
+           messages ? (double)cpu / 1000.0 * 1000.0 / (double)messages : 0.0, (double)cpu / 1e6);
+    gen_config_free(&cfg);
+    mock_free(m);
+    unlink(out);
+    unlink(state);
+    unlink(sum);
+    unlink(conf);
+    rmdir(dir);
+    free(t);
+}
+
 static struct mock *start_mock(unsigned threads, struct mock_conv **conv,
                                struct mock_msg **msg)
 {
@@ -224,6 +421,8 @@ int main(int argc, char **argv)
         bench_http(m, url, auth, 50, seconds);
     }
     mock_free(m);
+    printf("\n");
+    bench_gen();
     curl_global_cleanup();
     return 0;
 }
