@@ -196,10 +196,6 @@ static void scenario_post(struct mock_call *c, const char *rest)
         mock_api_fail_err(c, &err);
         return;
     }
-    /* The listeners stay, with the body cap they were started with: give
-     * them the new one (mock_replace_scenario leaves the sockets alone). */
-    for (size_t i = 0; i < c->m->ws_count; i++)
-        mock_http_set_max_body(c->m->ws[i].http, c->m->scenario.limits.max_body);
     c->now_us = gk_clock_now_us(&c->m->clock);
     health(c, "");
 }

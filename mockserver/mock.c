@@ -229,6 +229,9 @@ enum gk_rc mock_replace_scenario(struct mock *m, struct mock_scenario *sc, struc
     m->faults = faults;
     gk_rng_init(&m->fault_rng, gk_rng_derive(m->seed, "faults"));
     mock_observe_reset(m->observe);
+    /* The listeners stay; the new body cap applies to them at once. */
+    for (size_t i = 0; i < m->ws_count; i++)
+        mock_http_set_max_body(m->ws[i].http, m->scenario.limits.max_body);
     return GK_OK;
 }
 

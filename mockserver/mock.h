@@ -158,8 +158,9 @@ void mock_reset(struct mock *m);
 /*
  * Replaces the scenario with sc (taken on success: *sc is zeroed) and
  * resets as mock_reset does (POST /__admin/scenario). sc must have as many
- * workspaces as the mock serves: their listeners stay. Returns GK_OK, or
- * GK_INVALID_PARAMETER_VALUE / GK_OUT_OF_MEMORY with nothing changed.
+ * workspaces as the mock serves: their listeners stay, and take sc's body
+ * cap at once. Returns GK_OK, or GK_INVALID_PARAMETER_VALUE /
+ * GK_OUT_OF_MEMORY with nothing changed.
  * Caller holds m->lock.
  */
 enum gk_rc mock_replace_scenario(struct mock *m, struct mock_scenario *sc, struct gk_err *err);

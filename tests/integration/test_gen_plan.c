@@ -8,6 +8,7 @@
  * plan tests build configurations on the heap (the struct gen_config of
  * gen.h holds non-const strings) and free them, so leak checks see both.
  */
+#include "generator/config.h"
 #include "generator/plan.h"
 #include "mockserver/scenario.h"
 #include "tests/gk_test.h"
@@ -76,20 +77,7 @@ static struct gen_config *cfg_make(const char *const *ws_ids, size_t nws,
 
 static void cfg_free(struct gen_config *cfg)
 {
-    for (size_t w = 0; w < cfg->workspace_count; w++) {
-        struct gen_workspace *ws = &cfg->workspaces[w];
-        for (size_t s = 0; s < ws->space_count; s++) {
-            free(ws->spaces[s].space_id);
-            free(ws->spaces[s].title);
-            free(ws->spaces[s].description);
-            free(ws->spaces[s].domain);
-        }
-        free(ws->spaces);
-        free(ws->workspace_id);
-        free(ws->host);
-        free(ws->token);
-    }
-    free(cfg->workspaces);
+    gen_config_free(cfg); /* frees the workspaces and their spaces */
     free(cfg);
 }
 
